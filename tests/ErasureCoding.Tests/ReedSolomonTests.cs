@@ -1,0 +1,196 @@
+using CsCheck;
+
+namespace Cairn.ErasureCoding.Tests;
+
+public class ReedSolomonTests
+{
+    public static TheoryData<EcKernel> SupportedKernels() => KernelTests.SupportedKernels();
+
+    [Theory]
+    [MemberData(nameof(SupportedKernels))]
+    public void ReedSolomon_Reconstruct_EverySubsetOfKSurvivorsExhaustive(EcKernel kernel)
+    {
+        (int K, int M)[] shapes = [(1, 0), (1, 1), (1, 3), (2, 1), (2, 2), (3, 2), (4, 2), (5, 3), (6, 3), (4, 4)];
+        var rng = new Random(99);
+        foreach ((int k, int m) in shapes)
+        {
+            var rs = new ReedSolomon(k, m, kernel);
+            int n = k + m;
+            int len = 97;
+            byte[][] original = Encode(rs, rng, len);
+            for (int mask = 0; mask < 1 << n; mask++)
+            {
+                if (System.Numerics.BitOperations.PopCount((uint)mask) != k)
+                {
+                    continue;
+                }
+
+                var present = new bool[n];
+                var shards = new Memory<byte>[n];
+                for (int s = 0; s < n; s++)
+                {
+                    present[s] = (mask & (1 << s)) != 0;
+                    shards[s] = present[s] ? (byte[])original[s].Clone() : new byte[len];
+                    if (!present[s])
+                    {
+                        rng.NextBytes(shards[s].Span); // garbage must be overwritten
+                    }
+                }
+
+                rs.Reconstruct(shards, present);
+                for (int s = 0; s < n; s++)
+                {
+                    Assert.True(shards[s].Span.SequenceEqual(original[s]), $"{kernel} k={k} m={m} mask={mask:x} shard {s}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SupportedKernels))]
+    public void ReedSolomon_ReconstructData_RandomShapesProperty(EcKernel kernel)
+    {
+        Gen.Select(Gen.Int[1, 14], Gen.Int[0, 6], Gen.Int[0, 300], Gen.Int).Sample(
+            (k, m, len, seed) =>
+            {
+                var rng = new Random(seed);
+                var rs = new ReedSolomon(k, m, kernel);
+                int n = k + m;
+                byte[][] original = Encode(rs, rng, len);
+
+                // Erase a random set of at most m shards.
+                int[] order = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
+                int lost = rng.Next(0, m + 1);
+                var present = Enumerable.Repeat(true, n).ToArray();
+                var shards = original.Select(s => (Memory<byte>)(byte[])s.Clone()).ToArray();
+                for (int i = 0; i < lost; i++)
+                {
+                    present[order[i]] = false;
+                    shards[order[i]] = Memory<byte>.Empty; // a new buffer must be allocated
+                }
+
+                rs.ReconstructData(shards, present);
+                for (int s = 0; s < k; s++)
+                {
+                    Assert.True(shards[s].Span.SequenceEqual(original[s]));
+                }
+
+                for (int s = k; s < n; s++)
+                {
+                    if (!present[s])
+                    {
+                        Assert.Equal(0, shards[s].Length); // parity left alone by ReconstructData
+                    }
+                }
+
+                rs.Reconstruct(shards, present);
+                for (int s = 0; s < n; s++)
+                {
+                    Assert.True(shards[s].Span.SequenceEqual(original[s]));
+                }
+            },
+            iter: 150);
+    }
+
+    [Fact]
+    public void ReedSolomon_Reconstruct_MaximumShardCountRandomErasures()
+    {
+        var rng = new Random(7);
+        var rs = new ReedSolomon(200, 55);
+        byte[][] original = Encode(rs, rng, 65);
+        var present = Enumerable.Repeat(true, 255).ToArray();
+        var shards = original.Select(s => (Memory<byte>)(byte[])s.Clone()).ToArray();
+        foreach (int s in Enumerable.Range(0, 255).OrderBy(_ => rng.Next()).Take(55))
+        {
+            present[s] = false;
+            shards[s] = new byte[65];
+        }
+
+        rs.Reconstruct(shards, present);
+        for (int s = 0; s < 255; s++)
+        {
+            Assert.True(shards[s].Span.SequenceEqual(original[s]), $"shard {s}");
+        }
+    }
+
+    [Fact]
+    public void ReedSolomon_Encode_MatchesNaiveCauchyProduct()
+    {
+        var rng = new Random(3);
+        var rs = new ReedSolomon(5, 3);
+        byte[][] shards = Encode(rs, rng, 50);
+        for (int j = 0; j < 3; j++)
+        {
+            for (int p = 0; p < 50; p++)
+            {
+                byte s = 0;
+                for (int i = 0; i < 5; i++)
+                {
+                    s ^= GaloisField.Mul(GaloisField.Inverse((byte)((5 + j) ^ i)), shards[i][p]);
+                }
+
+                Assert.Equal(s, shards[5 + j][p]);
+            }
+        }
+
+        Assert.True(rs.Verify(shards.Select(a => (Memory<byte>)a).ToArray()));
+        shards[6][17] ^= 1;
+        Assert.False(rs.Verify(shards.Select(a => (Memory<byte>)a).ToArray()));
+    }
+
+    [Fact]
+    public void ReedSolomon_Reconstruct_TooFewShardsThrows()
+    {
+        var rs = new ReedSolomon(3, 2);
+        byte[][] shards = Encode(rs, new Random(1), 10);
+        var present = new[] { true, false, true, false, false };
+        Assert.Throws<InvalidOperationException>(() => rs.Reconstruct(shards.Select(a => (Memory<byte>)a).ToArray(), present));
+    }
+
+    [Fact]
+    public void ReedSolomon_Encode_MismatchedLengthsThrow()
+    {
+        var rs = new ReedSolomon(2, 1);
+        Assert.Throws<ArgumentException>(() => rs.Encode(new Memory<byte>[] { new byte[4], new byte[5], new byte[4] }));
+        Assert.Throws<ArgumentException>(() => rs.Encode(new Memory<byte>[] { new byte[4], new byte[4] }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReedSolomon(0, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReedSolomon(200, 56));
+    }
+
+    [Fact]
+    public void ReedSolomon_Reconstruct_CachesOneMatrixPerPattern()
+    {
+        var rs = new ReedSolomon(4, 2);
+        byte[][] original = Encode(rs, new Random(5), 40);
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (int lostShard in new[] { 0, 1 })
+            {
+                var shards = original.Select(s => (Memory<byte>)(byte[])s.Clone()).ToArray();
+                var present = Enumerable.Repeat(true, 6).ToArray();
+                present[lostShard] = false;
+                shards[lostShard] = new byte[40];
+                rs.ReconstructData(shards, present);
+                Assert.True(shards[lostShard].Span.SequenceEqual(original[lostShard]));
+            }
+        }
+
+        Assert.Equal(2, rs.CachedDecodePatterns);
+    }
+
+    private static byte[][] Encode(ReedSolomon rs, Random rng, int len)
+    {
+        var shards = new byte[rs.TotalShards][];
+        for (int s = 0; s < shards.Length; s++)
+        {
+            shards[s] = new byte[len];
+            if (s < rs.DataShards)
+            {
+                rng.NextBytes(shards[s]);
+            }
+        }
+
+        rs.Encode(shards);
+        return shards;
+    }
+}
