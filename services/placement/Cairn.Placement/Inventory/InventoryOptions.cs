@@ -1,0 +1,13 @@
+namespace Cairn.Placement.Inventory;
+
+public sealed class InventoryOptions
+{
+    /// <summary>A node silent for this long has all its disks OFFLINE (Cairn:HeartbeatTimeoutSeconds).</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where the inventory is persisted (Cairn:DataDir/placement.json); null keeps it in memory only.</summary>
+    public string? FilePath { get; init; }
+
+    /// <summary>A third of the timeout: a node may miss two heartbeats before it is declared offline.</summary>
+    public TimeSpan HeartbeatInterval => TimeSpan.FromMilliseconds(Math.Max(100, HeartbeatTimeout.TotalMilliseconds / 3));
+}
