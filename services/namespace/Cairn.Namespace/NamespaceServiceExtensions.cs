@@ -1,0 +1,36 @@
+using Cairn.Namespace.Dashboard;
+using Cairn.Namespace.Domain;
+using Cairn.Namespace.Events;
+using Cairn.Namespace.Grpc;
+using Cairn.Namespace.Store;
+using Cairn.Namespace.Store.Sqlite;
+using Cairn.Namespace.Telemetry;
+using Cairn.ServiceDefaults.Dashboard;
+
+namespace Cairn.Namespace;
+
+/// <summary>The namespace service's own registrations.</summary>
+public static class NamespaceServiceExtensions
+{
+    /// <summary>
+    /// Registers the domain over the embedded SQLite backend at <c>Cairn:DataDir/namespace.db</c>
+    /// (default ./.data/namespace).
+    /// </summary>
+    public static IServiceCollection AddNamespace(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NamespaceMetrics>();
+        services.AddSingleton<INamespaceStore>(_ =>
+            SqliteNamespaceStore.Open(configuration["Cairn:DataDir"] ?? Path.Combine(".data", "namespace")));
+        services.AddSingleton<IGarbageSink, EventBusGarbageSink>();
+        services.AddSingleton<NamespaceService>();
+        services.AddDashboard<NamespaceDashboard>();
+        return services;
+    }
+
+    public static WebApplication MapNamespace(this WebApplication app)
+    {
+        app.MapGrpcService<NamespaceGrpcService>();
+        return app;
+    }
+}
