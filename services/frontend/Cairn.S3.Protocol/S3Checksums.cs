@@ -114,4 +114,43 @@ public static class S3Checksums
 
         return $"{calc.GetBase64()}-{parts}";
     }
+
+    /// <summary>
+    /// Checks a client-supplied checksum (header or trailer) against what was computed:
+    /// malformed → InvalidDigest, different → BadDigest (both 400).
+    /// </summary>
+    public static void Verify(ChecksumCalculator computed, string? expectedBase64)
+    {
+        ArgumentNullException.ThrowIfNull(computed);
+        if (!TryDecode(computed.Algorithm, expectedBase64, out var expected))
+        {
+            throw S3Errors.InvalidDigest($"The {Name(computed.Algorithm)} checksum '{expectedBase64}' is not valid.");
+        }
+
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, computed.GetBytes()))
+        {
+            throw S3Errors.BadDigest($"The {Name(computed.Algorithm)} you specified did not match the calculated checksum.");
+        }
+    }
+
+    /// <summary>Decodes a Content-MD5 header (base64 of 16 bytes); anything else is InvalidDigest.</summary>
+    public static byte[] ParseContentMd5(string headerValue)
+    {
+        Span<byte> buf = stackalloc byte[16];
+        if (string.IsNullOrEmpty(headerValue) || !Convert.TryFromBase64String(headerValue.Trim(), buf, out var n) || n != 16)
+        {
+            throw S3Errors.InvalidDigest();
+        }
+
+        return buf.ToArray();
+    }
+
+    /// <summary>Compares the body's MD5 with a Content-MD5 header: malformed → InvalidDigest, different → BadDigest.</summary>
+    public static void VerifyContentMd5(string headerValue, ReadOnlySpan<byte> computedMd5)
+    {
+        if (!computedMd5.SequenceEqual(ParseContentMd5(headerValue)))
+        {
+            throw S3Errors.BadDigest();
+        }
+    }
 }
