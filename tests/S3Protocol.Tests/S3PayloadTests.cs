@@ -370,4 +370,40 @@ public class S3PayloadTests
         Assert.Equal(100_000, payload.DecodedLength);
         Assert.Equal(data, await ReadAllAsync(payload));
     }
+
+    [Fact]
+    public async Task S3Payload_Open_BlankLineBeforeTrailerTolerated()
+    {
+        var data = Ascii("hello");
+        var (request, _) = SignedChunkedPut(PayloadMode.StreamingUnsignedTrailer, data.Length, "x-amz-checksum-crc32");
+        SetBody(request, Ascii("5\r\nhello\r\n0\r\n\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"));
+        using var payload = S3Payload.Open(request, Authenticator(Now).Authenticate(request));
+
+        Assert.Equal(data, await ReadAllAsync(payload));
+        Assert.Equal("NhCmhg==", payload.Trailers["x-amz-checksum-crc32"]);
+    }
+
+    [Fact]
+    public async Task S3Payload_Open_DataAfterFinalChunkRefused()
+    {
+        var request = AwsChunkedExample(Concat(AwsExampleBody(), Ascii("junk")));
+        var auth = Authenticator(AwsExampleTime).Authenticate(request);
+        request.ContentLength = null;
+        using var payload = S3Payload.Open(request, auth);
+
+        Assert.Equal("InvalidRequest", (await FailsAsync(payload)).Code);
+    }
+
+    [Fact]
+    public void S3PayloadStream_Read_SynchronousReadsDecode()
+    {
+        var request = AwsChunkedExample(AwsExampleBody());
+        using var payload = S3Payload.Open(request, Authenticator(AwsExampleTime).Authenticate(request));
+        var output = new MemoryStream();
+
+        payload.CopyTo(output, 5000);
+
+        Assert.Equal(66560, output.Length);
+        Assert.True(payload.Completed);
+    }
 }

@@ -286,4 +286,23 @@ public class SigV4AuthenticatorTests
 
         Assert.Equal("InvalidRequest", Refused(Authenticator(AwsExampleTime), request).Code);
     }
+
+    [Fact]
+    public void SigV4Authenticator_Authenticate_DateHeaderInsteadOfAmzDate()
+    {
+        // Some clients sign the RFC 1123 Date header; the string to sign then uses its ISO 8601 form.
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var signer = new S3RequestSigner();
+        var reference = signer.Sign("GET", "/b/k", "", [], now, S3RequestSigner.EmptySha256);
+        var request = S3RequestSigner.NewRequest("GET", "/b/k", "", null);
+        request.Headers.Host = reference.Headers.Host;
+        request.Headers["x-amz-content-sha256"] = S3RequestSigner.EmptySha256;
+        request.Headers.Date = now.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        var canonical = $"GET\n/b/k\n\ndate:{request.Headers.Date}\nhost:{request.Headers.Host}\nx-amz-content-sha256:{S3RequestSigner.EmptySha256}\n\ndate;host;x-amz-content-sha256\n{S3RequestSigner.EmptySha256}";
+        var sts = $"AWS4-HMAC-SHA256\n20261123T120000Z\n20261123/us-east-1/s3/aws4_request\n{S3RequestSigner.Sha256Hex(Encoding.UTF8.GetBytes(canonical))}";
+        var sig = S3RequestSigner.Hex(System.Security.Cryptography.HMACSHA256.HashData(signer.SigningKey("20261123"), Encoding.UTF8.GetBytes(sts)));
+        request.Headers.Authorization = $"AWS4-HMAC-SHA256 Credential={S3RequestSigner.AccessKey}/20261123/us-east-1/s3/aws4_request, SignedHeaders=date;host;x-amz-content-sha256, Signature={sig}";
+
+        Assert.Equal(now, Authenticator(now).Authenticate(request).RequestTime);
+    }
 }
