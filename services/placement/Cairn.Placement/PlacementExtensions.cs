@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Cairn.Heat.V1;
 using Cairn.Placement.Choice;
 using Cairn.Placement.Grpc;
@@ -14,7 +15,7 @@ public static class PlacementExtensions
     {
         var config = builder.Configuration;
         var dataDir = config["Cairn:DataDir"];
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new InventoryOptions
         {
             HeartbeatTimeout = TimeSpan.FromSeconds(config.GetValue("Cairn:HeartbeatTimeoutSeconds", 10.0)),
