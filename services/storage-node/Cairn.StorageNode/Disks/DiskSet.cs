@@ -1,0 +1,44 @@
+using Cairn.StorageNode.Shards;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.StorageNode.Disks;
+
+/// <summary>The disks of this node, opened once at start, looked up by disk id.</summary>
+public sealed class DiskSet
+{
+    private readonly Dictionary<string, Disk> _byId;
+
+    public DiskSet(IReadOnlyList<Disk> disks)
+    {
+        All = disks;
+        _byId = disks.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        if (_byId.Count != disks.Count)
+        {
+            throw new InvalidOperationException("two disk directories carry the same disk id");
+        }
+    }
+
+    public IReadOnlyList<Disk> All { get; }
+
+    /// <summary>Opens every configured disk: identity file first, then its shard store.</summary>
+    public static DiskSet Open(StorageNodeOptions options, TimeProvider time, ILoggerFactory loggers, StorageNodeMetrics? metrics)
+    {
+        var disks = new List<Disk>();
+        for (int i = 0; i < options.DiskPaths.Count; i++)
+        {
+            string path = System.IO.Path.GetFullPath(options.DiskPaths[i]);
+            string id = DiskIdentity.LoadOrCreate(path, $"{options.NodeId}-d{i}");
+            var store = FileShardStore.Open(path, options.DiskCapacityBytes, time, loggers.CreateLogger<FileShardStore>());
+            disks.Add(new Disk(id, path, new InstrumentedShardStore(store, id, metrics)));
+        }
+
+        return new DiskSet(disks);
+    }
+
+    /// <summary>The disk, or <see cref="UnknownDiskException"/> when this node has no such disk.</summary>
+    public Disk Get(string diskId) =>
+        _byId.TryGetValue(diskId ?? string.Empty, out var disk) ? disk : throw new UnknownDiskException(diskId ?? string.Empty);
+}
+
+/// <summary>The request named a disk this node does not have (NotFound).</summary>
+public sealed class UnknownDiskException(string diskId) : Exception($"disk '{diskId}' is not on this node");

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Cairn.StorageNode.Shards;
+
+namespace Cairn.StorageNode.Disks;
+
+/// <summary>
+/// Health and heat around one disk's store: counts operations, bytes, errors and latency, applies injected
+/// faults, and marks the disk failed after repeated real I/O errors (then every call is refused).
+/// </summary>
+public sealed class InstrumentedShardStore(IShardStore inner, string diskId, StorageNodeMetrics? metrics = null) : IShardStore
+{
+    /// <summary>Consecutive real I/O errors after which the disk is declared failed.</summary>
+    public const int FailureThreshold = 5;
+
+    private readonly StorageNodeMetrics? _metrics = metrics;
+    private readonly LatencyRecorder _readLatency = new();
+    private readonly LatencyRecorder _writeLatency = new();
+    private long _reads, _writes, _bytesRead, _bytesWritten, _errors;
+    private int _consecutiveIoErrors;
+    private volatile bool _failed;
+    private volatile InjectedFault _fault = InjectedFault.None;
+
+    public string DiskId { get; } = diskId;
+
+    public bool Failed => _failed;
+
+    public InjectedFault Fault => _fault;
+
+    public DiskCounters Counters => new(
+        Interlocked.Read(ref _reads),
+        Interlocked.Read(ref _writes),
+        Interlocked.Read(ref _bytesRead),
+        Interlocked.Read(ref _bytesWritten),
+        Interlocked.Read(ref _errors),
+        _readLatency.Percentile(0.5),
+        _readLatency.Percentile(0.99),
+        _writeLatency.Percentile(0.99));
+
+    public void InjectFault(InjectedFault fault) => _fault = fault;
+
+    public async Task<StoredShard> WriteAsync(string shardId, int blockSize, IAsyncEnumerable<IncomingBlock> blocks, CancellationToken ct)
+    {
+        await BeforeAsync(ct);
+        long start = Stopwatch.GetTimestamp();
+        var stored = await Observe(inner.WriteAsync(shardId, blockSize, blocks, ct));
+        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        _writeLatency.Record(ms);
+        Interlocked.Increment(ref _writes);
+        Interlocked.Add(ref _bytesWritten, stored.Length);
+        _metrics?.RecordWrite(DiskId, stored.Length, ms);
+        return stored;
+    }
+
+    public async Task<IShardReadStream> OpenReadAsync(string shardId, CancellationToken ct)
+    {
+        await BeforeAsync(ct);
+        var stream = await Observe(inner.OpenReadAsync(shardId, ct));
+        Interlocked.Increment(ref _reads);
+        return new CountingReadStream(stream, this);
+    }
+
+    public async Task<bool> DeleteAsync(string shardId, CancellationToken ct)
+    {
+        await BeforeAsync(ct);
+        return await Observe(inner.DeleteAsync(shardId, ct));
+    }
+
+    public async Task<StoredShard?> StatAsync(string shardId, CancellationToken ct)
+    {
+        await BeforeAsync(ct);
+        return await Observe(inner.StatAsync(shardId, ct));
+    }
+
+    public ShardPage List(string? startAfter, int limit)
+    {
+        ThrowIfFailed();
+        return inner.List(startAfter, limit);
+    }
+
+    public async Task<ScrubReport> ScrubAsync(CancellationToken ct)
+    {
+        ThrowIfFailed();
+        return await Observe(inner.ScrubAsync(ct));
+    }
+
+    public StoreUsage GetUsage() => inner.GetUsage();
+
+    private async Task BeforeAsync(CancellationToken ct)
+    {
+        ThrowIfFailed();
+        var fault = _fault;
+        if (fault.LatencyMs > 0)
+        {
+            await Task.Delay(fault.LatencyMs, ct);
+        }
+
+        if (fault.ErrorRate > 0 && Random.Shared.NextDouble() < fault.ErrorRate)
+        {
+            // Injected errors are counted but never fail the disk: a benchmark's 10% error rate must not
+            // turn into a permanently failed disk.
+            CountError();
+            throw new DiskIoException($"injected fault on disk '{DiskId}'");
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failed)
+        {
+            throw new DiskFailedException(DiskId);
+        }
+    }
+
+    private async Task<T> Observe<T>(Task<T> operation)
+    {
+        try
+        {
+            var result = await operation;
+            Volatile.Write(ref _consecutiveIoErrors, 0);
+            return result;
+        }
+        catch (Exception ex) when (ex is not ShardMissingException and not OperationCanceledException)
+        {
+            OnError(ex);
+            throw;
+        }
+    }
+
+    private void OnError(Exception ex)
+    {
+        CountError();
+        if (ex is DiskIoException && Interlocked.Increment(ref _consecutiveIoErrors) >= FailureThreshold)
+        {
+            _failed = true;
+        }
+    }
+
+    private void CountError()
+    {
+        Interlocked.Increment(ref _errors);
+        _metrics?.RecordError(DiskId);
+    }
+
+    /// <summary>Counts the bytes a read hands out and the time spent in the disk (not in the consumer).</summary>
+    private sealed class CountingReadStream(IShardReadStream inner, InstrumentedShardStore owner) : IShardReadStream
+    {
+        public StoredShard Info => inner.Info;
+
+        public async IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long length, [EnumeratorCancellation] CancellationToken ct)
+        {
+            long diskTicks = 0, bytes = 0;
+            await using var blocks = inner.ReadBlocksAsync(offset, length, ct).GetAsyncEnumerator(ct);
+            try
+            {
+                while (true)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    bool more;
+                    try
+                    {
+                        more = await blocks.MoveNextAsync();
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        owner.OnError(ex);
+                        throw;
+                    }
+
+                    diskTicks += Stopwatch.GetTimestamp() - start;
+                    if (!more)
+                    {
+                        break;
+                    }
+
+                    bytes += blocks.Current.Data.Length;
+                    yield return blocks.Current;
+                }
+            }
+            finally
+            {
+                double ms = diskTicks * 1000.0 / Stopwatch.Frequency;
+                owner._readLatency.Record(ms);
+                Interlocked.Add(ref owner._bytesRead, bytes);
+                owner._metrics?.RecordRead(owner.DiskId, bytes, ms);
+            }
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}
+
+/// <summary>A test and benchmark hook: added latency per operation and the probability an operation fails.</summary>
+public sealed record InjectedFault(int LatencyMs, double ErrorRate)
+{
+    public static readonly InjectedFault None = new(0, 0);
+}
+
+/// <summary>Cumulative counters of one disk since start, plus recent latency percentiles.</summary>
+public readonly record struct DiskCounters(
+    long Reads, long Writes, long BytesRead, long BytesWritten, long Errors, double ReadP50Ms, double ReadP99Ms, double WriteP99Ms);

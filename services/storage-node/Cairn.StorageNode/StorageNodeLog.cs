@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.StorageNode;
+
+/// <summary>Every log line of the storage node, with stable event ids (2000-2099).</summary>
+internal static partial class StorageNodeLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Removed {Count} temp files left by a crash in {Root}")]
+    public static partial void TempFilesRemoved(ILogger logger, int count, string root);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Shard file {File} is unreadable: {Reason}")]
+    public static partial void UnreadableFile(ILogger logger, string file, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Scrub found shard {ShardId} on {Root} corrupt: {Reason}")]
+    public static partial void CorruptShard(ILogger logger, string shardId, string root, string reason);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Registered node {NodeId} ({DiskCount} disks) with placement as {Endpoint}")]
+    public static partial void Registered(ILogger logger, string nodeId, int diskCount, string endpoint);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Placement does not know node {NodeId}; registering again")]
+    public static partial void UnknownToPlacement(ILogger logger, string nodeId);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Placement unreachable ({Reason}); retrying in {DelayMs} ms")]
+    public static partial void PlacementUnreachable(ILogger logger, string reason, double delayMs);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Debug, Message = "Heat report failed: {Reason}")]
+    public static partial void HeatReportFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Warning, Message = "Fault injected on disk {DiskId}: {LatencyMs} ms latency, error rate {ErrorRate}")]
+    public static partial void FaultInjected(ILogger logger, string diskId, uint latencyMs, double errorRate);
+}
