@@ -6,14 +6,52 @@ namespace Cairn.ErasureCoding;
 /// </summary>
 internal sealed class CodingTables
 {
-    /// <summary>Bytes per coefficient in <see cref="Nibble"/>: 32 (low-nibble products, both lanes) + 32 (high).</summary>
-    public const int NibbleBytes = 64;
+    /// <summary>
+    /// Bytes per coefficient in <see cref="Nibble"/>: 32 (low-nibble products, both lanes) + 32 (high), stored twice
+    /// (the 64-byte AVX2 kernel reads the second copy for its second vector).
+    /// </summary>
+    public const int NibbleBytes = 128;
 
     /// <summary>Bytes per coefficient in <see cref="Affine"/>: the 8x8 bit matrix broadcast to 64 bytes.</summary>
     public const int AffineBytes = 64;
 
     public CodingTables(byte[] matrix, int rows, int k, EcKernel kernel)
     {
+        // Put an all-ones row (pure XOR, e.g. the first parity row or a single-erasure decode) first:
+        // the AVX2 kernel computes it with XORs only.
+        int ones = -1;
+        for (int j = 0; j < rows && ones < 0; j++)
+        {
+            if (matrix.AsSpan(j * k, k).IndexOfAnyExcept((byte)1) < 0)
+            {
+                ones = j;
+            }
+        }
+
+        if (ones > 0)
+        {
+            byte[] swapped = (byte[])matrix.Clone();
+            matrix.AsSpan(ones * k, k).CopyTo(swapped.AsSpan(0, k));
+            matrix.AsSpan(0, k).CopyTo(swapped.AsSpan(ones * k, k));
+            matrix = swapped;
+            Permutation = new int[rows];
+            for (int j = 0; j < rows; j++)
+            {
+                Permutation[j] = j;
+            }
+
+            Permutation[0] = ones;
+            Permutation[ones] = 0;
+        }
+
+        XorFirstRow = ones >= 0 && rows > 0;
+        bool col0 = rows > 0;
+        for (int j = 0; j < rows; j++)
+        {
+            col0 &= matrix[j * k] == 1;
+        }
+
+        OnesFirstColumn = col0;
         Matrix = matrix;
         Rows = rows;
         K = k;
@@ -51,6 +89,15 @@ internal sealed class CodingTables
         }
     }
 
+    /// <summary>Row j of <see cref="Matrix"/> produces caller output Permutation[j] (null: identity).</summary>
+    public int[]? Permutation { get; }
+
+    /// <summary>Row 0 of <see cref="Matrix"/> is all ones (a plain XOR of the inputs).</summary>
+    public bool XorFirstRow { get; }
+
+    /// <summary>Every row's coefficient for input 0 is 1.</summary>
+    public bool OnesFirstColumn { get; }
+
     /// <summary>Coefficients, row-major rows x k: output j = sum_i Matrix[j*k+i] * input i.</summary>
     public byte[] Matrix { get; }
 
@@ -60,13 +107,13 @@ internal sealed class CodingTables
 
     public EcKernel Kernel { get; }
 
-    /// <summary>Layout [input i][output j][lo 32 | hi 32].</summary>
+    /// <summary>Layout [input i][output j][lo 32 | hi 32 | lo 32 | hi 32].</summary>
     public byte[]? Nibble { get; }
 
     /// <summary>Layout [input i][output j][8-byte matrix x 8].</summary>
     public byte[]? Affine { get; }
 
-    /// <summary>Products of c with every low nibble (bytes 0..15, repeated at 16..31) and high nibble (32..63).</summary>
+    /// <summary>Products of c with every low nibble (bytes 0..15, repeated at 16..31) and high nibble (32..63); copied to 64..127 when the span is that long.</summary>
     public static void WriteNibbleTable(byte c, Span<byte> dst)
     {
         for (int n = 0; n < 16; n++)
@@ -77,6 +124,11 @@ internal sealed class CodingTables
             dst[n + 16] = lo;
             dst[n + 32] = hi;
             dst[n + 48] = hi;
+        }
+
+        if (dst.Length >= 128)
+        {
+            dst[..64].CopyTo(dst[64..]);
         }
     }
 

@@ -26,6 +26,40 @@ internal static class GfMatrix
         return a;
     }
 
+    /// <summary>
+    /// Systematic Cauchy matrix normalised by column and row scaling (which keeps every square submatrix
+    /// nonsingular, so the code stays MDS): the first parity row is all ones (plain XOR parity) and every
+    /// parity row's first coefficient is 1.
+    /// </summary>
+    public static byte[] NormalizedCauchySystematic(int k, int m)
+    {
+        byte[] a = CauchySystematic(k, m);
+        if (m == 0)
+        {
+            return a;
+        }
+
+        for (int j = 0; j < k; j++)
+        {
+            byte s = GaloisField.Inverse(a[(k * k) + j]);
+            for (int i = k; i < k + m; i++)
+            {
+                a[(i * k) + j] = GaloisField.Mul(a[(i * k) + j], s);
+            }
+        }
+
+        for (int i = k + 1; i < k + m; i++)
+        {
+            byte s = GaloisField.Inverse(a[i * k]);
+            for (int j = 0; j < k; j++)
+            {
+                a[(i * k) + j] = GaloisField.Mul(a[(i * k) + j], s);
+            }
+        }
+
+        return a;
+    }
+
     /// <summary>Inverts the n x n matrix; returns false when it is singular.</summary>
     public static bool TryInvert(ReadOnlySpan<byte> input, int n, Span<byte> output)
     {

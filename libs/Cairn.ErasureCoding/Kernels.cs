@@ -10,6 +10,7 @@ internal interface IRowCount
     static abstract int N { get; }
 }
 
+internal struct R0 : IRowCount { public static int N => 0; }
 internal struct R1 : IRowCount { public static int N => 1; }
 internal struct R2 : IRowCount { public static int N => 2; }
 internal struct R3 : IRowCount { public static int N => 3; }
@@ -34,6 +35,17 @@ internal static unsafe class Kernels
         if (len <= 0 || t.Rows == 0)
         {
             return;
+        }
+
+        if (t.Permutation is int[] perm)
+        {
+            byte** permuted = stackalloc byte*[t.Rows];
+            for (int j = 0; j < t.Rows; j++)
+            {
+                permuted[j] = outputs[perm[j]];
+            }
+
+            outputs = permuted;
         }
 
         switch (t.Kernel)
@@ -96,15 +108,18 @@ internal static unsafe class Kernels
         byte** outputs,
         int len,
         int group,
-        delegate*<byte*, int, byte**, int, byte**, int, nint, nint, void> kernel)
+        delegate*<byte*, int, byte**, int, byte**, int, nint, nint, int, void> kernel)
     {
         int rows = t.Rows;
         int k = t.K;
         int coeffBytes = t.Kernel == EcKernel.Avx2 ? CodingTables.NibbleBytes : CodingTables.AffineBytes;
         int stride = rows * coeffBytes;
+        // Flags: bit 0 = the group's first row is all ones, bit 1 = every row's input-0 coefficient is 1.
+        int colFlag = t.OnesFirstColumn ? 2 : 0;
+        int firstFlags = colFlag | (t.XorFirstRow ? 1 : 0);
         if (rows <= group)
         {
-            kernel(tab, stride, inputs, k, outputs, rows, 0, len);
+            kernel(tab, stride, inputs, k, outputs, rows, 0, len, firstFlags);
             return;
         }
 
@@ -120,7 +135,7 @@ internal static unsafe class Kernels
             for (int j0 = 0; j0 < rows; j0 += group)
             {
                 int n = Math.Min(group, rows - j0);
-                kernel(tab + (j0 * coeffBytes), stride, inputs, k, outputs + j0, n, start, end);
+                kernel(tab + (j0 * coeffBytes), stride, inputs, k, outputs + j0, n, start, end, j0 == 0 ? firstFlags : colFlag);
             }
         }
     }
@@ -153,14 +168,27 @@ internal static unsafe class Kernels
 
     // ---------------------------------------------------------------- AVX2 (vpshufb split tables)
 
-    private static void Avx2Group(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end)
+    private static void Avx2Group(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end, int flags)
+    {
+        switch (flags)
+        {
+            case 0: Avx2Rows<R0, R0>(tab, stride, inputs, k, outputs, n, start, end); break;
+            case 1: Avx2Rows<R1, R0>(tab, stride, inputs, k, outputs, n, start, end); break;
+            case 2: Avx2Rows<R0, R1>(tab, stride, inputs, k, outputs, n, start, end); break;
+            default: Avx2Rows<R1, R1>(tab, stride, inputs, k, outputs, n, start, end); break;
+        }
+    }
+
+    private static void Avx2Rows<TX, TC>(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end)
+        where TX : struct, IRowCount
+        where TC : struct, IRowCount
     {
         switch (n)
         {
-            case 1: Avx2N<R1>(tab, stride, inputs, k, outputs, start, end); break;
-            case 2: Avx2N<R2>(tab, stride, inputs, k, outputs, start, end); break;
-            case 3: Avx2N<R3>(tab, stride, inputs, k, outputs, start, end); break;
-            default: Avx2N<R4>(tab, stride, inputs, k, outputs, start, end); break;
+            case 1: Avx2N64<R1, TX, TC>(tab, stride, inputs, k, outputs, start, end); break;
+            case 2: Avx2N64<R2, TX, TC>(tab, stride, inputs, k, outputs, start, end); break;
+            case 3: Avx2N64<R3, TX, TC>(tab, stride, inputs, k, outputs, start, end); break;
+            default: Avx2N64<R4, TX, TC>(tab, stride, inputs, k, outputs, start, end); break;
         }
     }
 
@@ -192,17 +220,17 @@ internal static unsafe class Kernels
                 a0 ^= Avx2.Shuffle(Vector256.Load(t), lo) ^ Avx2.Shuffle(Vector256.Load(t + 32), hi);
                 if (TN.N > 1)
                 {
-                    a1 ^= Avx2.Shuffle(Vector256.Load(t + 64), lo) ^ Avx2.Shuffle(Vector256.Load(t + 96), hi);
+                    a1 ^= Avx2.Shuffle(Vector256.Load(t + 128), lo) ^ Avx2.Shuffle(Vector256.Load(t + 160), hi);
                 }
 
                 if (TN.N > 2)
                 {
-                    a2 ^= Avx2.Shuffle(Vector256.Load(t + 128), lo) ^ Avx2.Shuffle(Vector256.Load(t + 160), hi);
+                    a2 ^= Avx2.Shuffle(Vector256.Load(t + 256), lo) ^ Avx2.Shuffle(Vector256.Load(t + 288), hi);
                 }
 
                 if (TN.N > 3)
                 {
-                    a3 ^= Avx2.Shuffle(Vector256.Load(t + 192), lo) ^ Avx2.Shuffle(Vector256.Load(t + 224), hi);
+                    a3 ^= Avx2.Shuffle(Vector256.Load(t + 384), lo) ^ Avx2.Shuffle(Vector256.Load(t + 416), hi);
                 }
             }
 
@@ -224,9 +252,136 @@ internal static unsafe class Kernels
         }
     }
 
+    /// <summary>
+    /// 64 bytes per step: two 32-byte column vectors share one pass over the k input pointers.
+    /// Each coefficient's tables are stored twice ([lo|hi|lo|hi]) so the JIT does not merge the second
+    /// vector's table loads with the first one's, which would keep them live and spill accumulators.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Mul(Vector256<byte> lo, Vector256<byte> hi, byte* t) =>
+        Avx2.Shuffle(Vector256.Load(t), lo) ^ Avx2.Shuffle(Vector256.Load(t + 32), hi);
+
+    /// <summary>
+    /// 64 bytes per step: two 32-byte column vectors share one pass over the k input pointers.
+    /// Each coefficient's tables are stored twice ([lo|hi|lo|hi]) so the JIT does not merge the second
+    /// vector's table loads with the first one's, which would keep them live and spill accumulators.
+    /// TX: row 0 is all ones (XOR only). TC: every row's input-0 coefficient is 1 (input 0 initialises the sums).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Avx2N64<TN, TX, TC>(byte* tab, int stride, byte** inputs, int k, byte** outputs, nint start, nint end)
+        where TN : struct, IRowCount
+        where TX : struct, IRowCount
+        where TC : struct, IRowCount
+    {
+        Vector256<byte> mask = Vector256.Create((byte)0x0F);
+        nint last = end - 64;
+        nint off = start;
+        byte* t0 = tab;
+        for (; off <= last; off += 64)
+        {
+            Vector256<byte> a0, a1 = default, a2 = default, a3 = default;
+            Vector256<byte> b0, b1 = default, b2 = default, b3 = default;
+
+            // Input 0 initialises the accumulators.
+            byte* src = inputs[0] + off;
+            Vector256<byte> x = Vector256.Load(src);
+            Vector256<byte> y = Vector256.Load(src + 32);
+            if (TC.N > 0)
+            {
+                a0 = x;
+                b0 = y;
+                if (TN.N > 1) { a1 = x; b1 = y; }
+                if (TN.N > 2) { a2 = x; b2 = y; }
+                if (TN.N > 3) { a3 = x; b3 = y; }
+            }
+            else
+            {
+                Vector256<byte> xl = x & mask;
+                Vector256<byte> xh = Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & mask;
+                a0 = TX.N > 0 ? x : Mul(xl, xh, t0);
+                if (TN.N > 1) { a1 = Mul(xl, xh, t0 + 128); }
+                if (TN.N > 2) { a2 = Mul(xl, xh, t0 + 256); }
+                if (TN.N > 3) { a3 = Mul(xl, xh, t0 + 384); }
+                xl = y & mask;
+                xh = Avx2.ShiftRightLogical(y.AsUInt16(), 4).AsByte() & mask;
+                b0 = TX.N > 0 ? y : Mul(xl, xh, t0 + 64);
+                if (TN.N > 1) { b1 = Mul(xl, xh, t0 + 192); }
+                if (TN.N > 2) { b2 = Mul(xl, xh, t0 + 320); }
+                if (TN.N > 3) { b3 = Mul(xl, xh, t0 + 448); }
+            }
+
+            byte* t = tab + stride;
+            for (int i = 1; i < k; i++, t += stride)
+            {
+                src = inputs[i] + off;
+                x = Vector256.Load(src);
+                if (TX.N > 0)
+                {
+                    a0 ^= x;
+                }
+
+                if (TX.N == 0 || TN.N > 1)
+                {
+                    Vector256<byte> xl = x & mask;
+                    Vector256<byte> xh = Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & mask;
+                    if (TX.N == 0) { a0 ^= Mul(xl, xh, t); }
+                    if (TN.N > 1) { a1 ^= Mul(xl, xh, t + 128); }
+                    if (TN.N > 2) { a2 ^= Mul(xl, xh, t + 256); }
+                    if (TN.N > 3) { a3 ^= Mul(xl, xh, t + 384); }
+                }
+
+                x = Vector256.Load(src + 32);
+                if (TX.N > 0)
+                {
+                    b0 ^= x;
+                }
+
+                if (TX.N == 0 || TN.N > 1)
+                {
+                    Vector256<byte> xl = x & mask;
+                    Vector256<byte> xh = Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & mask;
+                    if (TX.N == 0) { b0 ^= Mul(xl, xh, t + 64); }
+                    if (TN.N > 1) { b1 ^= Mul(xl, xh, t + 192); }
+                    if (TN.N > 2) { b2 ^= Mul(xl, xh, t + 320); }
+                    if (TN.N > 3) { b3 ^= Mul(xl, xh, t + 448); }
+                }
+            }
+
+            byte* o = outputs[0] + off;
+            a0.Store(o);
+            b0.Store(o + 32);
+            if (TN.N > 1)
+            {
+                o = outputs[1] + off;
+                a1.Store(o);
+                b1.Store(o + 32);
+            }
+
+            if (TN.N > 2)
+            {
+                o = outputs[2] + off;
+                a2.Store(o);
+                b2.Store(o + 32);
+            }
+
+            if (TN.N > 3)
+            {
+                o = outputs[3] + off;
+                a3.Store(o);
+                b3.Store(o + 32);
+            }
+        }
+
+        if (off < end)
+        {
+            // Remaining 1..63 bytes: 32-byte steps, the last one may overlap bytes before off (the piece is >= 32 long).
+            Avx2N<TN>(tab, stride, inputs, k, outputs, off, end);
+        }
+    }
+
     // ---------------------------------------------------------------- GFNI (affine transform per coefficient)
 
-    private static void Gfni256Group(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end)
+    private static void Gfni256Group(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end, int flags)
     {
         switch (n)
         {
@@ -291,7 +446,7 @@ internal static unsafe class Kernels
         }
     }
 
-    private static void Gfni512Group(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end)
+    private static void Gfni512Group(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end, int flags)
     {
         switch (n)
         {

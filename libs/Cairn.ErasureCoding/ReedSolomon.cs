@@ -4,7 +4,8 @@ using System.Collections.Concurrent;
 namespace Cairn.ErasureCoding;
 
 /// <summary>
-/// Systematic Reed-Solomon codec over GF(2^8) (polynomial 0x11D) with a Cauchy parity matrix:
+/// Systematic Reed-Solomon codec over GF(2^8) (polynomial 0x11D) with a normalised Cauchy parity matrix
+/// (first parity row all ones, i.e. XOR parity; every parity row starts with 1):
 /// shards 0..k-1 are the data, k..k+m-1 the parity, and any k of the k+m shards rebuild everything.
 /// Thread-safe: instances hold only immutable tables and a concurrent decode-matrix cache.
 /// </summary>
@@ -38,7 +39,7 @@ public sealed class ReedSolomon
         DataShards = dataShards;
         ParityShards = parityShards;
         Kernel = EcKernels.Resolve(kernel);
-        _encodeMatrix = GfMatrix.CauchySystematic(dataShards, parityShards);
+        _encodeMatrix = GfMatrix.NormalizedCauchySystematic(dataShards, parityShards);
         _parityTables = new CodingTables(
             _encodeMatrix.AsSpan(dataShards * dataShards).ToArray(), parityShards, dataShards, Kernel);
     }

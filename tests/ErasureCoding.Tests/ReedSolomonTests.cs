@@ -114,10 +114,34 @@ public class ReedSolomonTests
     }
 
     [Fact]
-    public void ReedSolomon_Encode_MatchesNaiveCauchyProduct()
+    public void ReedSolomon_Encode_MatchesNaiveNormalizedCauchyProduct()
     {
         var rng = new Random(3);
         var rs = new ReedSolomon(5, 3);
+        byte[] e = rs.GetEncodingMatrix();
+
+        // Normalised Cauchy: parity row 0 is all ones, every parity row starts with 1, and each parity
+        // coefficient is a Cauchy entry 1/((5+i) xor j) times a row and a column scale.
+        for (int j = 0; j < 5; j++)
+        {
+            Assert.Equal(1, e[(5 * 5) + j]);
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(1, e[((5 + i) * 5) + 0]);
+            for (int j = 0; j < 5; j++)
+            {
+                byte cauchy = GaloisField.Inverse((byte)((5 + i) ^ j));
+                byte rowScale = GaloisField.Div(e[(5 + i) * 5], GaloisField.Inverse((byte)(5 + i)));
+                byte colScale = GaloisField.Div(e[(5 * 5) + j], GaloisField.Inverse((byte)(5 ^ j)));
+                byte rowScale0 = GaloisField.Div(e[5 * 5], GaloisField.Inverse(5));
+                Assert.Equal(
+                    GaloisField.Mul(GaloisField.Mul(cauchy, rowScale), GaloisField.Div(colScale, rowScale0)),
+                    e[((5 + i) * 5) + j]);
+            }
+        }
+
         byte[][] shards = Encode(rs, rng, 50);
         for (int j = 0; j < 3; j++)
         {
@@ -126,7 +150,7 @@ public class ReedSolomonTests
                 byte s = 0;
                 for (int i = 0; i < 5; i++)
                 {
-                    s ^= GaloisField.Mul(GaloisField.Inverse((byte)((5 + j) ^ i)), shards[i][p]);
+                    s ^= GaloisField.Mul(e[((5 + j) * 5) + i], shards[i][p]);
                 }
 
                 Assert.Equal(s, shards[5 + j][p]);
