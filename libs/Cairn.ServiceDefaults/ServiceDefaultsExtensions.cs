@@ -1,5 +1,6 @@
 using System.Net;
 using Cairn.ServiceDefaults.Dashboard;
+using Cairn.ServiceDefaults.Discovery.Consul;
 using Cairn.ServiceDefaults.Events;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -38,6 +39,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddGrpcHealthChecks();
 
+        builder.Services.AddConsulDiscovery(builder.Configuration); // only with CONSUL_HTTP_ADDR; resolves ahead of configuration
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
