@@ -179,10 +179,25 @@ internal static unsafe class Kernels
         }
     }
 
+    internal static readonly bool Force32 = Environment.GetEnvironmentVariable("CAIRN_EC_FORCE32") == "1";
+
     private static void Avx2Rows<TX, TC>(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end)
         where TX : struct, IRowCount
         where TC : struct, IRowCount
     {
+        if (Force32)
+        {
+            switch (n)
+            {
+                case 1: Avx2N<R1>(tab, stride, inputs, k, outputs, start, end); break;
+                case 2: Avx2N<R2>(tab, stride, inputs, k, outputs, start, end); break;
+                case 3: Avx2N<R3>(tab, stride, inputs, k, outputs, start, end); break;
+                default: Avx2N<R4>(tab, stride, inputs, k, outputs, start, end); break;
+            }
+
+            return;
+        }
+
         switch (n)
         {
             case 1: Avx2N64<R1, TX, TC>(tab, stride, inputs, k, outputs, start, end); break;

@@ -150,9 +150,11 @@ internal static unsafe class Bench
                 }
             }
 
-            // Timed ISA-L runs use ISA-L's own Cauchy matrix (its speed does not depend on the coefficients).
+            // Timed ISA-L runs use ISA-L's own Cauchy matrix (its speed does not depend on the coefficients)
+            // and write into the very same parity buffers as ours, so memory placement is identical.
             byte[] a = isal.Cauchy1(k, m);
             isalEncTables = isal.InitTables(k, m, a[(k * k)..]);
+            Array.Copy(ptrs, k, isalParity, 0, m);
         }
 
         double bytes = (double)k * len;
@@ -171,7 +173,8 @@ internal static unsafe class Bench
             });
         output.Add(Print("encode", k, m, bytes / ours, theirs is double te ? bytes / te : null, verified));
 
-        // ---- decode: lose the first m data shards
+        // ---- decode: lose the first m data shards (restore our parity first: timed ISA-L runs overwrote it)
+        rs.Encode(data, parity);
         byte[][] original = shards[..m].Select(s => s.ToArray()).ToArray();
         var present = new bool[n];
         for (int s = m; s < n; s++)
@@ -179,10 +182,19 @@ internal static unsafe class Bench
             present[s] = true;
         }
 
+        // Both implementations rebuild into the same m output buffers.
+        var recoveredBuffers = new NativeBuffer[m];
+        var recovered = new byte*[m];
+        for (int j = 0; j < m; j++)
+        {
+            recoveredBuffers[j] = new NativeBuffer(len);
+            recovered[j] = recoveredBuffers[j].Pointer;
+        }
+
         var work = (Memory<byte>[])shards.Clone();
         for (int s = 0; s < m; s++)
         {
-            shards[s].Span.Clear();
+            work[s] = recoveredBuffers[s].Memory;
         }
 
         rs.ReconstructData(work, present);
@@ -198,12 +210,6 @@ internal static unsafe class Bench
         byte[]? isalDecTables = null;
         var survivors = new byte*[k];
         Array.Copy(ptrs, m, survivors, 0, k);
-        var recovered = new byte*[m];
-        for (int j = 0; j < m; j++)
-        {
-            recovered[j] = new NativeBuffer(len).Pointer;
-        }
-
         if (isal is not null)
         {
             // As in ISA-L's erasure_code example: invert the survivors' rows, keep the rows of the lost shards.
@@ -223,6 +229,11 @@ internal static unsafe class Bench
             }
 
             isalDecTables = isal.InitTables(k, m, inv[..(m * k)]);
+            foreach (NativeBuffer rb in recoveredBuffers)
+            {
+                rb.GetSpan().Clear();
+            }
+
             fixed (byte* t = isalDecTables)
             fixed (byte** d = survivors)
             fixed (byte** c = recovered)
