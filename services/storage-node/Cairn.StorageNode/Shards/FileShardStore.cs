@@ -17,6 +17,7 @@ public sealed partial class FileShardStore : IShardStore
     private readonly string _shardsDir;
     private readonly string _tmpDir;
     private readonly long? _configuredCapacity;
+    private readonly Lazy<long> _fileSystemCapacity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ShardIndex _index = new();
@@ -30,6 +31,7 @@ public sealed partial class FileShardStore : IShardStore
         _shardsDir = Path.Combine(root, "shards");
         _tmpDir = Path.Combine(root, "tmp");
         _configuredCapacity = capacityBytes;
+        _fileSystemCapacity = new Lazy<long>(FileSystemCapacity);
         _time = time;
         _logger = logger;
     }
@@ -94,9 +96,10 @@ public sealed partial class FileShardStore : IShardStore
 
             string finalPath = PathFor(idBytes);
             Io(() => File.Move(tempPath, finalPath, overwrite: true));
-            Io(() => DirectorySync.Flush(Path.GetDirectoryName(finalPath)!));
+            // Indexed as soon as it is visible, so the index never misses a file that is on disk.
             var stored = new StoredShard(shardId, length, blockSize, count, created);
             _index.Put(stored, ShardFileFormat.FileBytes(header.Length, length, count));
+            Io(() => DirectorySync.Flush(Path.GetDirectoryName(finalPath)!));
             return stored;
         }
         catch
@@ -189,7 +192,7 @@ public sealed partial class FileShardStore : IShardStore
 
     public StoreUsage GetUsage()
     {
-        long capacity = _configuredCapacity ?? FileSystemCapacity();
+        long capacity = _configuredCapacity ?? _fileSystemCapacity.Value;
         long used = _index.UsedBytes;
         return new StoreUsage(capacity, used, _index.Count, _sawNoSpace || used >= capacity);
     }
