@@ -85,6 +85,7 @@ public class SigV4AuthenticatorTests
         var e = Refused(Authenticator(now), request);
         Assert.Equal("RequestTimeTooSkewed", e.Code);
         Assert.Equal(403, e.StatusCode);
+        Assert.Equal("900000", e.Extra["MaxAllowedSkewMilliseconds"]);
     }
 
     [Fact]

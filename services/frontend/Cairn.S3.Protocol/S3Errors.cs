@@ -18,8 +18,21 @@ public static class S3Errors
         return accessKey is null ? e : e.With("AWSAccessKeyId", accessKey);
     }
 
-    public static S3Exception RequestTimeTooSkewed() =>
-        new("RequestTimeTooSkewed", 403, "The difference between the request time and the server's time is too large.");
+    public static S3Exception RequestTimeTooSkewed(DateTimeOffset? requestTime = null, DateTimeOffset? serverTime = null)
+    {
+        var e = new S3Exception("RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large.");
+        if (requestTime is { } r)
+        {
+            e.With("RequestTime", r.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (serverTime is { } s)
+        {
+            e.With("ServerTime", s.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return e.With("MaxAllowedSkewMilliseconds", "900000");
+    }
 
     public static S3Exception AuthorizationHeaderMalformed(string msg) => new("AuthorizationHeaderMalformed", 400, msg);
 

@@ -253,10 +253,11 @@ public sealed class SigV4Authenticator
 
     private void CheckSkew(DateTimeOffset requestTime)
     {
-        var skew = _time.GetUtcNow() - requestTime;
+        var now = _time.GetUtcNow();
+        var skew = now - requestTime;
         if (skew > MaxSkew || skew < -MaxSkew)
         {
-            throw S3Errors.RequestTimeTooSkewed();
+            throw S3Errors.RequestTimeTooSkewed(requestTime, now);
         }
     }
 
