@@ -104,7 +104,36 @@ internal sealed class FakeReferences : IReferenceChecker
 {
     public HashSet<string> Referenced { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The per-disk shard index (ListShardsOnDisk); tests fill it apart from <see cref="Referenced"/> to model lag.</summary>
+    public Dictionary<string, SortedSet<string>> Index { get; } = new(StringComparer.Ordinal);
+
     public bool Down { get; set; }
+
+    public int IndexPages { get; private set; }
+
+    public void Reference(string disk, string shard)
+    {
+        Referenced.Add(shard);
+        if (!Index.TryGetValue(disk, out var set))
+        {
+            set = new SortedSet<string>(StringComparer.Ordinal);
+            Index[disk] = set;
+        }
+
+        set.Add(shard);
+    }
+
+    public Task<ReferencedPage> ListReferencedOnDiskAsync(string diskId, string startAfter, int limit, CancellationToken ct)
+    {
+        IndexPages++;
+        if (Down)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "namespace is down"));
+        }
+
+        var after = (Index.GetValueOrDefault(diskId) ?? []).Where(id => string.CompareOrdinal(id, startAfter) > 0).ToList();
+        return Task.FromResult(new ReferencedPage(after.Take(limit).ToList(), after.Count > limit));
+    }
 
     public int Checks { get; private set; }
 

@@ -40,8 +40,17 @@ public interface IDiskScrubber
     Task<ScrubOutcome> ScrubAsync(DiskTarget disk, CancellationToken ct);
 }
 
+public sealed record ReferencedPage(IReadOnlyList<string> ShardIds, bool IsTruncated);
+
 /// <summary>The namespace's word on whether any object version or upload still points at a shard.</summary>
 public interface IReferenceChecker
 {
+    /// <summary>The authoritative check, one shard at a time; the last word before any delete.</summary>
     Task<bool> IsReferencedAsync(string shardId, CancellationToken ct);
+
+    /// <summary>
+    /// The namespace's shard index for one disk, page by page in shard id order: lets reconciliation clear the
+    /// bulk of live shards a page at a time instead of one call per shard.
+    /// </summary>
+    Task<ReferencedPage> ListReferencedOnDiskAsync(string diskId, string startAfter, int limit, CancellationToken ct);
 }

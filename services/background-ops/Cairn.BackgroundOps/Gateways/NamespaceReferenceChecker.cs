@@ -11,4 +11,13 @@ public sealed class NamespaceReferenceChecker(NamespaceApi.NamespaceClient ns) :
             new IsShardReferencedRequest { ShardId = shardId }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
         return reply.Referenced;
     }
+
+    public async Task<ReferencedPage> ListReferencedOnDiskAsync(string diskId, string startAfter, int limit, CancellationToken ct)
+    {
+        var reply = await ns.ListShardsOnDiskAsync(
+            new ListShardsOnDiskRequest { DiskId = diskId, StartAfter = startAfter, Limit = (uint)limit },
+            deadline: DateTime.UtcNow.AddSeconds(30),
+            cancellationToken: ct);
+        return new ReferencedPage(reply.Shards.Select(s => s.ShardId).ToList(), reply.IsTruncated);
+    }
 }

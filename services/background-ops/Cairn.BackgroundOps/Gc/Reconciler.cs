@@ -13,7 +13,8 @@ public sealed record ReconcileReport(
 /// <summary>
 /// Finds garbage without events (lost events, crashed PUTs): lists every reachable disk and deletes each shard
 /// that is older than the grace period, that the namespace does not reference, and that has been seen
-/// unreferenced for a grace period already. Any doubt keeps the shard: a failed reference check skips the rest
+/// unreferenced for a grace period already. Live shards are cleared in bulk against the namespace's per-disk
+/// shard index; only the rest are checked one by one. Any doubt keeps the shard: a failed reference check skips the rest
 /// of that disk, and an unreachable disk is skipped, so errors only ever delay collection.
 /// </summary>
 public sealed class Reconciler(
@@ -57,6 +58,7 @@ public sealed class Reconciler(
     private async Task ReconcileDiskAsync(DiskTarget disk, Tally report, CancellationToken ct)
     {
         var suspects = new HashSet<string>(StringComparer.Ordinal);
+        var indexed = new ReferencedCursor(references, disk.DiskId, options.ListPageSize);
         var startAfter = "";
         while (true)
         {
@@ -70,7 +72,7 @@ public sealed class Reconciler(
                     continue; // possibly an in-flight PUT: not even a suspect yet
                 }
 
-                if (await references.IsReferencedAsync(shard.ShardId, ct))
+                if (await indexed.IndexedAsync(shard.ShardId, ct) || await references.IsReferencedAsync(shard.ShardId, ct))
                 {
                     ledger.Clear(disk.DiskId, shard.ShardId);
                     continue;

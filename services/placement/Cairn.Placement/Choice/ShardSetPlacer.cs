@@ -15,6 +15,11 @@ public sealed class ShardSetPlacer(DiskInventory inventory, ShardSetChooser choo
         {
             var chosen = chooser.Choose(views.Select(v => v.ToCandidate()).ToList(), request);
             metrics.Placed(request.Count);
+            if (chosen.Select(c => c.NodeId).Distinct(StringComparer.Ordinal).Count() < chosen.Count)
+            {
+                metrics.ReducedSpread();
+            }
+
             return chosen.Select(c => byId[c.DiskId]).ToList();
         }
         catch (PlacementException e)
