@@ -6,11 +6,8 @@ namespace Cairn.ErasureCoding;
 /// </summary>
 internal sealed class CodingTables
 {
-    /// <summary>
-    /// Bytes per coefficient in <see cref="Nibble"/>: 32 (low-nibble products, both lanes) + 32 (high), stored twice
-    /// (the 64-byte AVX2 kernel reads the second copy for its second vector).
-    /// </summary>
-    public const int NibbleBytes = 128;
+    /// <summary>Bytes per coefficient in <see cref="Nibble"/>: 32 (low-nibble products, both lanes) + 32 (high).</summary>
+    public const int NibbleBytes = 64;
 
     /// <summary>Bytes per coefficient in <see cref="Affine"/>: the 8x8 bit matrix broadcast to 64 bytes.</summary>
     public const int AffineBytes = 64;
@@ -107,13 +104,13 @@ internal sealed class CodingTables
 
     public EcKernel Kernel { get; }
 
-    /// <summary>Layout [input i][output j][lo 32 | hi 32 | lo 32 | hi 32].</summary>
+    /// <summary>Layout [input i][output j][lo 32 | hi 32].</summary>
     public byte[]? Nibble { get; }
 
     /// <summary>Layout [input i][output j][8-byte matrix x 8].</summary>
     public byte[]? Affine { get; }
 
-    /// <summary>Products of c with every low nibble (bytes 0..15, repeated at 16..31) and high nibble (32..63); copied to 64..127 when the span is that long.</summary>
+    /// <summary>Products of c with every low nibble (bytes 0..15, repeated at 16..31) and high nibble (32..63).</summary>
     public static void WriteNibbleTable(byte c, Span<byte> dst)
     {
         for (int n = 0; n < 16; n++)
@@ -124,11 +121,6 @@ internal sealed class CodingTables
             dst[n + 16] = lo;
             dst[n + 32] = hi;
             dst[n + 48] = hi;
-        }
-
-        if (dst.Length >= 128)
-        {
-            dst[..64].CopyTo(dst[64..]);
         }
     }
 

@@ -179,25 +179,10 @@ internal static unsafe class Kernels
         }
     }
 
-    internal static readonly bool Force32 = Environment.GetEnvironmentVariable("CAIRN_EC_FORCE32") == "1";
-
     private static void Avx2Rows<TX, TC>(byte* tab, int stride, byte** inputs, int k, byte** outputs, int n, nint start, nint end)
         where TX : struct, IRowCount
         where TC : struct, IRowCount
     {
-        if (Force32)
-        {
-            switch (n)
-            {
-                case 1: Avx2N<R1>(tab, stride, inputs, k, outputs, start, end); break;
-                case 2: Avx2N<R2>(tab, stride, inputs, k, outputs, start, end); break;
-                case 3: Avx2N<R3>(tab, stride, inputs, k, outputs, start, end); break;
-                default: Avx2N<R4>(tab, stride, inputs, k, outputs, start, end); break;
-            }
-
-            return;
-        }
-
         switch (n)
         {
             case 1: Avx2N64<R1, TX, TC>(tab, stride, inputs, k, outputs, start, end); break;
@@ -235,17 +220,17 @@ internal static unsafe class Kernels
                 a0 ^= Avx2.Shuffle(Vector256.Load(t), lo) ^ Avx2.Shuffle(Vector256.Load(t + 32), hi);
                 if (TN.N > 1)
                 {
-                    a1 ^= Avx2.Shuffle(Vector256.Load(t + 128), lo) ^ Avx2.Shuffle(Vector256.Load(t + 160), hi);
+                    a1 ^= Avx2.Shuffle(Vector256.Load(t + 64), lo) ^ Avx2.Shuffle(Vector256.Load(t + 96), hi);
                 }
 
                 if (TN.N > 2)
                 {
-                    a2 ^= Avx2.Shuffle(Vector256.Load(t + 256), lo) ^ Avx2.Shuffle(Vector256.Load(t + 288), hi);
+                    a2 ^= Avx2.Shuffle(Vector256.Load(t + 128), lo) ^ Avx2.Shuffle(Vector256.Load(t + 160), hi);
                 }
 
                 if (TN.N > 3)
                 {
-                    a3 ^= Avx2.Shuffle(Vector256.Load(t + 384), lo) ^ Avx2.Shuffle(Vector256.Load(t + 416), hi);
+                    a3 ^= Avx2.Shuffle(Vector256.Load(t + 192), lo) ^ Avx2.Shuffle(Vector256.Load(t + 224), hi);
                 }
             }
 
@@ -267,19 +252,22 @@ internal static unsafe class Kernels
         }
     }
 
-    /// <summary>
-    /// 64 bytes per step: two 32-byte column vectors share one pass over the k input pointers.
-    /// Each coefficient's tables are stored twice ([lo|hi|lo|hi]) so the JIT does not merge the second
-    /// vector's table loads with the first one's, which would keep them live and spill accumulators.
-    /// </summary>
+    /// <summary>a ^= c * x and b ^= c * y for the coefficient whose tables are at t; each table is loaded once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Mul(Vector256<byte> lo, Vector256<byte> hi, byte* t) =>
-        Avx2.Shuffle(Vector256.Load(t), lo) ^ Avx2.Shuffle(Vector256.Load(t + 32), hi);
+    private static void Mul2(
+        Vector256<byte> xl, Vector256<byte> xh, Vector256<byte> yl, Vector256<byte> yh, byte* t, ref Vector256<byte> a, ref Vector256<byte> b)
+    {
+        Vector256<byte> tl = Vector256.Load(t);
+        a ^= Avx2.Shuffle(tl, xl);
+        b ^= Avx2.Shuffle(tl, yl);
+        Vector256<byte> th = Vector256.Load(t + 32);
+        a ^= Avx2.Shuffle(th, xh);
+        b ^= Avx2.Shuffle(th, yh);
+    }
 
     /// <summary>
-    /// 64 bytes per step: two 32-byte column vectors share one pass over the k input pointers.
-    /// Each coefficient's tables are stored twice ([lo|hi|lo|hi]) so the JIT does not merge the second
-    /// vector's table loads with the first one's, which would keep them live and spill accumulators.
+    /// 64 bytes per step: two 32-byte column vectors share one pass over the k input pointers and every table
+    /// load (accumulators stay in registers; 8 accumulators + 4 nibble vectors + table + temp fit in 16 ymm).
     /// TX: row 0 is all ones (XOR only). TC: every row's input-0 coefficient is 1 (input 0 initialises the sums).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -288,6 +276,7 @@ internal static unsafe class Kernels
         where TX : struct, IRowCount
         where TC : struct, IRowCount
     {
+        const int C = CodingTables.NibbleBytes;
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         nint last = end - 64;
         nint off = start;
@@ -299,6 +288,7 @@ internal static unsafe class Kernels
 
             // Input 0 initialises the accumulators.
             byte* src = inputs[0] + off;
+
             Vector256<byte> x = Vector256.Load(src);
             Vector256<byte> y = Vector256.Load(src + 32);
             if (TC.N > 0)
@@ -313,16 +303,22 @@ internal static unsafe class Kernels
             {
                 Vector256<byte> xl = x & mask;
                 Vector256<byte> xh = Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & mask;
-                a0 = TX.N > 0 ? x : Mul(xl, xh, t0);
-                if (TN.N > 1) { a1 = Mul(xl, xh, t0 + 128); }
-                if (TN.N > 2) { a2 = Mul(xl, xh, t0 + 256); }
-                if (TN.N > 3) { a3 = Mul(xl, xh, t0 + 384); }
-                xl = y & mask;
-                xh = Avx2.ShiftRightLogical(y.AsUInt16(), 4).AsByte() & mask;
-                b0 = TX.N > 0 ? y : Mul(xl, xh, t0 + 64);
-                if (TN.N > 1) { b1 = Mul(xl, xh, t0 + 192); }
-                if (TN.N > 2) { b2 = Mul(xl, xh, t0 + 320); }
-                if (TN.N > 3) { b3 = Mul(xl, xh, t0 + 448); }
+                Vector256<byte> yl = y & mask;
+                Vector256<byte> yh = Avx2.ShiftRightLogical(y.AsUInt16(), 4).AsByte() & mask;
+                a0 = b0 = a1 = b1 = a2 = b2 = a3 = b3 = default;
+                if (TX.N > 0)
+                {
+                    a0 = x;
+                    b0 = y;
+                }
+                else
+                {
+                    Mul2(xl, xh, yl, yh, t0, ref a0, ref b0);
+                }
+
+                if (TN.N > 1) { Mul2(xl, xh, yl, yh, t0 + C, ref a1, ref b1); }
+                if (TN.N > 2) { Mul2(xl, xh, yl, yh, t0 + (2 * C), ref a2, ref b2); }
+                if (TN.N > 3) { Mul2(xl, xh, yl, yh, t0 + (3 * C), ref a3, ref b3); }
             }
 
             byte* t = tab + stride;
@@ -330,35 +326,25 @@ internal static unsafe class Kernels
             {
                 src = inputs[i] + off;
                 x = Vector256.Load(src);
+                y = Vector256.Load(src + 32);
                 if (TX.N > 0)
                 {
                     a0 ^= x;
+                    b0 ^= y;
                 }
 
                 if (TX.N == 0 || TN.N > 1)
                 {
+                    // Each table is loaded once and applied to both vectors, then dies: 8 accumulators,
+                    // 4 nibble vectors, 1 table and a temporary fit in the 16 ymm registers.
                     Vector256<byte> xl = x & mask;
                     Vector256<byte> xh = Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & mask;
-                    if (TX.N == 0) { a0 ^= Mul(xl, xh, t); }
-                    if (TN.N > 1) { a1 ^= Mul(xl, xh, t + 128); }
-                    if (TN.N > 2) { a2 ^= Mul(xl, xh, t + 256); }
-                    if (TN.N > 3) { a3 ^= Mul(xl, xh, t + 384); }
-                }
-
-                x = Vector256.Load(src + 32);
-                if (TX.N > 0)
-                {
-                    b0 ^= x;
-                }
-
-                if (TX.N == 0 || TN.N > 1)
-                {
-                    Vector256<byte> xl = x & mask;
-                    Vector256<byte> xh = Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & mask;
-                    if (TX.N == 0) { b0 ^= Mul(xl, xh, t + 64); }
-                    if (TN.N > 1) { b1 ^= Mul(xl, xh, t + 192); }
-                    if (TN.N > 2) { b2 ^= Mul(xl, xh, t + 320); }
-                    if (TN.N > 3) { b3 ^= Mul(xl, xh, t + 448); }
+                    Vector256<byte> yl = y & mask;
+                    Vector256<byte> yh = Avx2.ShiftRightLogical(y.AsUInt16(), 4).AsByte() & mask;
+                    if (TX.N == 0) { Mul2(xl, xh, yl, yh, t, ref a0, ref b0); }
+                    if (TN.N > 1) { Mul2(xl, xh, yl, yh, t + C, ref a1, ref b1); }
+                    if (TN.N > 2) { Mul2(xl, xh, yl, yh, t + (2 * C), ref a2, ref b2); }
+                    if (TN.N > 3) { Mul2(xl, xh, yl, yh, t + (3 * C), ref a3, ref b3); }
                 }
             }
 
