@@ -99,6 +99,38 @@ public sealed class ConsulResolutionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConsulMetrics_InstanceChanges_AreCountedPerService()
+    {
+        var changes = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ConsulMetrics.MeterName && instrument.Name == "cairn.consul.instances.changes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "service", Value: "metrics-probe" })
+                {
+                    Interlocked.Add(ref changes, value);
+                }
+            }
+        });
+        listener.Start();
+        _consul.AddInstance("metrics-probe-a", "metrics-probe", 7000);
+        await using var sp = Discovery();
+
+        await ResolveAsync(sp, "http://_http.metrics-probe");
+        _consul.AddInstance("metrics-probe-b", "metrics-probe", 7100);
+
+        await Poll.UntilAsync(() => Interlocked.Read(ref changes) == 2, "the first answer and the added instance to be counted");
+    }
+
+    [Fact]
     public void ConsulDiscovery_WithoutConsulAddress_AddsNothing()
     {
         var config = new ConfigurationBuilder().Build();

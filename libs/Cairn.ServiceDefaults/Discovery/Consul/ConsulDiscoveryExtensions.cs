@@ -22,6 +22,8 @@ public static class ConsulDiscoveryExtensions
         }
 
         services.AddSingleton(sp => new ConsulClient(sp.GetRequiredService<IOptions<ConsulOptions>>().Value));
+        services.AddMetrics();
+        services.AddSingleton<ConsulMetrics>();
         services.AddSingleton<ConsulServiceCatalog>();
         services.AddSingleton<ConsulRegistrar>();
         services.AddHostedService(sp => sp.GetRequiredService<ConsulRegistrar>());

@@ -17,6 +17,7 @@ internal sealed partial class ConsulRegistrar(
     IOptions<ConsulOptions> options,
     IConfiguration config,
     ServiceIdentity identity,
+    ConsulMetrics metrics,
     IServiceProvider services,
     ILogger<ConsulRegistrar> log,
     TimeProvider? time = null) : IHostedLifecycleService
@@ -157,6 +158,7 @@ internal sealed partial class ConsulRegistrar(
                 // Rebuilt each time: metadata hooks may report state that changes (a disk added or drained).
                 registration = BuildRegistration(options.Value, config, identity, services) ?? registration;
                 await client.RegisterAsync(registration, ct);
+                metrics.Registered(ok: true);
                 if (!registered || failures > 0)
                 {
                     LogRegistered(registration.Id, registration.Address, registration.Port);
@@ -169,6 +171,7 @@ internal sealed partial class ConsulRegistrar(
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 failures++;
+                metrics.Registered(ok: false);
                 LogRegisterFailed(registration.Id, failures, e.Message);
                 next = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 10))));
             }

@@ -7,7 +7,7 @@ namespace Cairn.ServiceDefaults.Discovery.Consul;
 /// One <see cref="ConsulServiceWatch"/> per service name, shared by every resolver of that service (its "http" and
 /// "grpc" endpoints, every client): one blocking query per service, not one per HttpClient.
 /// </summary>
-public sealed class ConsulServiceCatalog(ConsulClient client, ILoggerFactory loggers, TimeProvider? time = null) : IAsyncDisposable
+public sealed class ConsulServiceCatalog(ConsulClient client, ConsulMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<ConsulServiceWatch>> _watches = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger _log = loggers.CreateLogger<ConsulServiceWatch>();
@@ -15,7 +15,7 @@ public sealed class ConsulServiceCatalog(ConsulClient client, ILoggerFactory log
 
     public ConsulServiceWatch Watch(string serviceName) => _watches.GetOrAdd(serviceName, name => new Lazy<ConsulServiceWatch>(() =>
     {
-        var watch = new ConsulServiceWatch(name, client, _log, _time);
+        var watch = new ConsulServiceWatch(name, client, _log, metrics, _time);
         watch.Start();
         return watch;
     })).Value;

@@ -16,6 +16,7 @@ public sealed partial class ConsulServiceWatch : IAsyncDisposable
 
     private readonly ConsulClient _client;
     private readonly ILogger _log;
+    private readonly ConsulMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -23,11 +24,12 @@ public sealed partial class ConsulServiceWatch : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private int _failures;
 
-    internal ConsulServiceWatch(string serviceName, ConsulClient client, ILogger log, TimeProvider time)
+    internal ConsulServiceWatch(string serviceName, ConsulClient client, ILogger log, ConsulMetrics metrics, TimeProvider time)
     {
         ServiceName = serviceName;
         _client = client;
         _log = log;
+        _metrics = metrics;
         _time = time;
     }
 
@@ -78,6 +80,7 @@ public sealed partial class ConsulServiceWatch : IAsyncDisposable
             {
                 var failures = Interlocked.Increment(ref _failures);
                 _firstAttempt.TrySetResult();
+                _metrics.QueryFailed(ServiceName);
                 LogQueryFailed(ServiceName, failures, e.Message);
                 var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 10))));
                 await Task.Delay(backoff, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -95,6 +98,7 @@ public sealed partial class ConsulServiceWatch : IAsyncDisposable
         }
 
         Volatile.Write(ref _current, next);
+        _metrics.InstancesChanged(ServiceName);
         LogInstancesChanged(ServiceName, instances.Count);
         previous.Fire();
     }

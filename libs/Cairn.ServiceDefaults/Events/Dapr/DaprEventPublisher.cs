@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Threading.Channels;
 using Dapr.Client;
@@ -31,9 +32,10 @@ public sealed partial class DaprEventPublisher : BackgroundService, IEventPublis
     private long _failed;
 
     public DaprEventPublisher(DaprClient dapr, IConfiguration config, ServiceIdentity identity, ILogger<DaprEventPublisher> log,
-        TimeProvider? time = null)
+        IMeterFactory meters, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        DaprEventMetrics.Observe(meters, this);
         _dapr = dapr;
         _identity = identity;
         _log = log;

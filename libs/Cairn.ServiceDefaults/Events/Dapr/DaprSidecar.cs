@@ -45,6 +45,7 @@ public static class DaprSidecar
 
             return builder.Build();
         });
+        services.AddMetrics();
         services.AddSingleton<DaprEventPublisher>();
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<DaprEventPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<DaprEventPublisher>());
