@@ -112,6 +112,33 @@ public sealed class DiskInventoryTests : IDisposable
         Assert.Throws<InvalidDataException>(() => new DiskInventory(new InventoryOptions { FilePath = path }, TimeProvider.System));
     }
 
+    [Fact]
+    public void DiskInventory_Restart_ReadsVersion1GoldenFile()
+    {
+        // Pins the v1 format: a later build must still read a file written by this one.
+        Directory.CreateDirectory(_dir);
+        var path = Path.Combine(_dir, "placement.json");
+        File.WriteAllText(path, """
+            {
+              "format": "cairn-placement-inventory",
+              "version": 1,
+              "nodes": [
+                { "nodeId": "n1", "endpoint": "http://127.0.0.1:9100", "zone": "z1", "rack": "r1", "lastHeartbeatUnixMs": 1795435200000 }
+              ],
+              "disks": [
+                { "diskId": "d1", "nodeId": "n1", "endpoint": "http://127.0.0.1:9100", "zone": "z1", "rack": "r1",
+                  "capacityBytes": 1000, "usedBytes": 250, "shardCount": 7, "reportedFailed": false, "reportedFull": false,
+                  "adminState": "Draining" }
+              ]
+            }
+            """);
+        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1795435200000 + 1000));
+        var disk = new DiskInventory(new InventoryOptions { FilePath = path }, time).Snapshot().Disks.Single();
+        Assert.Equal(
+            new DiskView("d1", "n1", "http://127.0.0.1:9100", "z1", "r1", 1000, 250, 7, DiskHealth.Draining, 0, false, 1795435200000),
+            disk);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_dir))

@@ -1,4 +1,7 @@
+using System.Net.Http.Headers;
+using Cairn.Heat.V1;
 using Cairn.Placement.V1;
+using Cairn.ServiceDefaults.Events;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -9,9 +12,11 @@ namespace Cairn.Placement.Tests;
 public sealed class PlacementServiceTests : IClassFixture<WebApplicationFactory<Program>>
 {
     private readonly PlacementApi.PlacementClient _client;
+    private readonly WebApplicationFactory<Program> _factory;
 
     public PlacementServiceTests(WebApplicationFactory<Program> factory)
     {
+        _factory = factory;
         var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions
         {
             HttpHandler = factory.Server.CreateHandler(),
@@ -78,5 +83,20 @@ public sealed class PlacementServiceTests : IClassFixture<WebApplicationFactory<
         var disk = (await _client.GetDiskMapAsync(new GetDiskMapRequest())).Disks.Single(d => d.DiskId == "st-d0");
         Assert.Equal(DiskState.Draining, disk.State);
         Assert.Equal(42, disk.Heat);
+    }
+
+    [Fact]
+    public async Task PlacementService_DiskHeatEvent_MarksDiskHot()
+    {
+        await _client.RegisterNodeAsync(Node("ev", 1));
+        var hot = new DiskHotEvent { DiskId = "ev-d0", Hot = true, Heat = 321 };
+        using var http = _factory.CreateClient();
+        using var body = new StringContent(CloudEvent.Create("heat-monitor", "disk-heat", hot).ToJsonString());
+        body.Headers.ContentType = new MediaTypeHeaderValue(CloudEvent.ContentType);
+        using var response = await http.PostAsync(new Uri("/events/disk-heat", UriKind.Relative), body);
+        response.EnsureSuccessStatusCode();
+
+        var disk = (await _client.GetDiskMapAsync(new GetDiskMapRequest())).Disks.Single(d => d.DiskId == "ev-d0");
+        Assert.Equal(321, disk.Heat);
     }
 }
