@@ -77,9 +77,11 @@ public static class EcKernels
         return k;
     }
 
-    private static EcKernel ResolveDefault()
+    private static EcKernel ResolveDefault() => ResolveEnvironmentValue(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary>The default kernel for a given <c>CAIRN_EC_KERNEL</c> value (null/empty/auto: fastest).</summary>
+    internal static EcKernel ResolveEnvironmentValue(string? env)
     {
-        string? env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env))
         {
             EcKernel k = Parse(env);

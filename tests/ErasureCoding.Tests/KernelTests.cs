@@ -58,6 +58,28 @@ public unsafe class KernelTests
     }
 
     [Fact]
+    public void EcKernels_ResolveEnvironmentValue_ForcesNamedKernel()
+    {
+        Assert.Equal(EcKernels.Fastest, EcKernels.ResolveEnvironmentValue(null));
+        Assert.Equal(EcKernels.Fastest, EcKernels.ResolveEnvironmentValue(" "));
+        Assert.Equal(EcKernels.Fastest, EcKernels.ResolveEnvironmentValue("auto"));
+        Assert.Equal(EcKernel.Scalar, EcKernels.ResolveEnvironmentValue("scalar"));
+        foreach ((string name, EcKernel k) in new[] { ("avx2", EcKernel.Avx2), ("gfni256", EcKernel.Gfni256), ("gfni512", EcKernel.Gfni512) })
+        {
+            if (EcKernels.IsSupported(k))
+            {
+                Assert.Equal(k, EcKernels.ResolveEnvironmentValue(name));
+            }
+            else
+            {
+                Assert.Throws<PlatformNotSupportedException>(() => EcKernels.ResolveEnvironmentValue(name));
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => EcKernels.ResolveEnvironmentValue("fast"));
+    }
+
+    [Fact]
     public void EcKernels_Resolve_UnsupportedThrows()
     {
         foreach (EcKernel k in new[] { EcKernel.Avx2, EcKernel.Gfni256, EcKernel.Gfni512 })

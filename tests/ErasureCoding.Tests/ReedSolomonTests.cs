@@ -162,6 +162,36 @@ public class ReedSolomonTests
         Assert.False(rs.Verify(shards.Select(a => (Memory<byte>)a).ToArray()));
     }
 
+    [Theory]
+    [MemberData(nameof(SupportedKernels))]
+    public void ReedSolomon_EncodeAndReconstruct_HotPathDoesNotAllocate(EcKernel kernel)
+    {
+        var rs = new ReedSolomon(6, 3, kernel);
+        byte[][] original = Encode(rs, new Random(11), 4096 + 17);
+        ReadOnlyMemory<byte>[] data = original.Take(6).Select(a => (ReadOnlyMemory<byte>)a).ToArray();
+        Memory<byte>[] parity = original.Skip(6).Select(a => (Memory<byte>)a).ToArray();
+        Memory<byte>[] shards = original.Select(a => (Memory<byte>)(byte[])a.Clone()).ToArray();
+        var present = new[] { false, true, false, true, true, true, true, false, true };
+
+        // Warm up: JIT, pools and the decode-matrix cache.
+        for (int i = 0; i < 3; i++)
+        {
+            rs.Encode(data, parity);
+            rs.ReconstructData(shards, present);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            rs.Encode(data, parity);
+            rs.ReconstructData(shards, present);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(shards[0].Span.SequenceEqual(original[0]));
+        Assert.True(shards[2].Span.SequenceEqual(original[2]));
+    }
+
     [Fact]
     public void ReedSolomon_Reconstruct_TooFewShardsThrows()
     {

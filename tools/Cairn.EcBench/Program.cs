@@ -64,16 +64,20 @@ using (var w = new Utf8JsonWriter(fs, new JsonWriterOptions { Indented = true })
         w.WriteString("op", r.Op);
         w.WriteNumber("k", r.K);
         w.WriteNumber("m", r.M);
-        w.WriteNumber("oursGBps", Math.Round(r.Ours, 3));
+        w.WriteNumber("dataBytesPerOp", (long)r.K * shardSize);
+        w.WriteBoolean("verified", r.Verified);
+        w.WriteNumber("oursGBps", Math.Round(r.Ours / 1e9, 3));
         if (r.Isal is double i)
         {
-            w.WriteNumber("isalGBps", Math.Round(i, 3));
+            w.WriteNumber("isalGBps", Math.Round(i / 1e9, 3));
             w.WriteNumber("ratio", Math.Round(r.Ours / i, 3));
+            w.WriteNumber("pairedRatioMedian", Math.Round(r.PairedRatio ?? 0, 3));
         }
         else
         {
             w.WriteNull("isalGBps");
             w.WriteNull("ratio");
+            w.WriteNull("pairedRatioMedian");
         }
 
         w.WriteEndObject();
@@ -85,7 +89,7 @@ using (var w = new Utf8JsonWriter(fs, new JsonWriterOptions { Indented = true })
 
 return results.Any(r => !r.Verified) ? 1 : 0;
 
-internal sealed record Result(string Op, int K, int M, double Ours, double? Isal, bool Verified);
+internal sealed record Result(string Op, int K, int M, double Ours, double? Isal, double? PairedRatio, bool Verified);
 
 internal static unsafe class Bench
 {
@@ -307,7 +311,7 @@ internal static unsafe class Bench
             ? $"rs {op} k={k} m={m} ours={o}GB/s isal={(i / 1e9).ToString("F2", CultureInfo.InvariantCulture)}GB/s ratio={(ours / i).ToString("F2", CultureInfo.InvariantCulture)}"
             : $"rs {op} k={k} m={m} ours={o}GB/s isal=n/a";
         Console.WriteLine(line);
-        return new Result(op, k, m, ours, isal, verified);
+        return new Result(op, k, m, ours, isal, isal is null ? null : LastPairedRatio, verified);
     }
 
     /// <summary>Median seconds per call for each implementation, samples interleaved to share drift.</summary>
