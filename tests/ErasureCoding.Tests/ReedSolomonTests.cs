@@ -48,6 +48,42 @@ public class ReedSolomonTests
 
     [Theory]
     [MemberData(nameof(SupportedKernels))]
+    public void ReedSolomon_Reconstruct_EveryKSubsetForRandomShapesProperty(EcKernel kernel)
+    {
+        Gen.Select(Gen.Int[1, 8], Gen.Int[0, 4], Gen.Int[0, 70], Gen.Int).Sample(
+            (k, m, len, seed) =>
+            {
+                var rng = new Random(seed);
+                var rs = new ReedSolomon(k, m, kernel);
+                int n = k + m;
+                byte[][] original = Encode(rs, rng, len);
+                for (int mask = 0; mask < 1 << n; mask++)
+                {
+                    if (System.Numerics.BitOperations.PopCount((uint)mask) != k)
+                    {
+                        continue;
+                    }
+
+                    var present = new bool[n];
+                    var shards = new Memory<byte>[n];
+                    for (int s = 0; s < n; s++)
+                    {
+                        present[s] = (mask & (1 << s)) != 0;
+                        shards[s] = present[s] ? (byte[])original[s].Clone() : new byte[len];
+                    }
+
+                    rs.Reconstruct(shards, present);
+                    for (int s = 0; s < n; s++)
+                    {
+                        Assert.True(shards[s].Span.SequenceEqual(original[s]), $"k={k} m={m} len={len} mask={mask:x} shard {s}");
+                    }
+                }
+            },
+            iter: 40);
+    }
+
+    [Theory]
+    [MemberData(nameof(SupportedKernels))]
     public void ReedSolomon_ReconstructData_RandomShapesProperty(EcKernel kernel)
     {
         Gen.Select(Gen.Int[1, 14], Gen.Int[0, 6], Gen.Int[0, 300], Gen.Int).Sample(
