@@ -139,6 +139,15 @@ public sealed class DiskInventoryTests : IDisposable
             disk);
     }
 
+    [Fact]
+    public void InventoryOptions_HeartbeatInterval_ConfiguredOrAThirdOfTimeout()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(4), new InventoryOptions { HeartbeatTimeout = TimeSpan.FromSeconds(12) }.HeartbeatInterval);
+        Assert.Equal(
+            TimeSpan.FromMilliseconds(500),
+            new InventoryOptions { ConfiguredHeartbeatInterval = TimeSpan.FromMilliseconds(500) }.HeartbeatInterval);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_dir))

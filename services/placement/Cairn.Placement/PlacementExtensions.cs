@@ -20,6 +20,7 @@ public static class PlacementExtensions
         {
             HeartbeatTimeout = TimeSpan.FromSeconds(config.GetValue("Cairn:HeartbeatTimeoutSeconds", 10.0)),
             FilePath = string.IsNullOrEmpty(dataDir) ? null : Path.Combine(dataDir, "placement.json"),
+            ConfiguredHeartbeatInterval = config.GetValue<double?>("Cairn:HeartbeatIntervalMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
         });
         builder.Services.AddSingleton(new ChooserOptions
         {

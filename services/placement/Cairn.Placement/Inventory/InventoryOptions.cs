@@ -8,6 +8,12 @@ public sealed class InventoryOptions
     /// <summary>Where the inventory is persisted (Cairn:DataDir/placement.json); null keeps it in memory only.</summary>
     public string? FilePath { get; init; }
 
-    /// <summary>A third of the timeout: a node may miss two heartbeats before it is declared offline.</summary>
-    public TimeSpan HeartbeatInterval => TimeSpan.FromMilliseconds(Math.Max(100, HeartbeatTimeout.TotalMilliseconds / 3));
+    /// <summary>
+    /// What nodes are told to use (Cairn:HeartbeatIntervalMs). Unset: a third of the timeout, so a node may miss
+    /// two heartbeats before it is declared offline.
+    /// </summary>
+    public TimeSpan? ConfiguredHeartbeatInterval { get; init; }
+
+    public TimeSpan HeartbeatInterval =>
+        ConfiguredHeartbeatInterval ?? TimeSpan.FromMilliseconds(Math.Max(100, HeartbeatTimeout.TotalMilliseconds / 3));
 }
