@@ -10,6 +10,7 @@ int shardSize = 1 << 20;
 int samples = 101;
 int reps = 1;
 EcKernel requested = EcKernel.Auto;
+bool useIsal = true;
 var cases = new List<(int K, int M)> { (4, 2), (6, 3), (8, 4), (10, 4) };
 for (int a = 0; a < args.Length; a++)
 {
@@ -20,18 +21,20 @@ for (int a = 0; a < args.Length; a++)
         case "--samples": samples = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
         case "--reps": reps = int.Parse(args[++a], CultureInfo.InvariantCulture); break;
         case "--kernel": requested = EcKernels.Parse(args[++a]); break;
+        case "--no-isal": useIsal = false; break;
         case "--clock": Bench.UseThreadCpuTime = args[++a] != "wall"; break;
         case "--case":
             string[] km = args[++a].Split(',');
             cases = [(int.Parse(km[0], CultureInfo.InvariantCulture), int.Parse(km[1], CultureInfo.InvariantCulture))];
             break;
         default:
-            Console.Error.WriteLine($"unknown argument {args[a]}; usage: [--json path] [--clock cpu|wall] [--shard bytes] [--samples n] [--reps n] [--kernel scalar|avx2|gfni256|gfni512] [--case k,m]");
+            Console.Error.WriteLine($"unknown argument {args[a]}; usage: [--json path] [--clock cpu|wall] [--no-isal] [--shard bytes] [--samples n] [--reps n] [--kernel scalar|avx2|gfni256|gfni512] [--case k,m]");
             return 2;
     }
 }
 
-IsaL? isal = IsaL.TryLoad(out string? isalError);
+string? isalError = "disabled by --no-isal";
+IsaL? isal = useIsal ? IsaL.TryLoad(out isalError) : null;
 EcKernel kernel = EcKernels.Resolve(requested);
 Console.WriteLine($"ec kernel={kernel.ToString().ToLowerInvariant()} shard={shardSize} samples={samples}x{reps} clock={(Bench.UseThreadCpuTime ? "thread-cpu" : "wall")} isal={(isal is null ? "n/a (" + isalError + ")" : "libisal.so.2")}");
 
