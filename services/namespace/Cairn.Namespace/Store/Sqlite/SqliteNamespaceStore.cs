@@ -7,7 +7,7 @@ namespace Cairn.Namespace.Store.Sqlite;
 /// acknowledged). Writes are serialised on one connection (SQLite has one writer anyway; queuing in-process
 /// avoids busy-retry storms); reads use pooled connections, each on its own WAL snapshot.
 /// </summary>
-public sealed class SqliteNamespaceStore : INamespaceStore
+public sealed class SqliteNamespaceStore : INamespaceStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -75,6 +75,9 @@ public sealed class SqliteNamespaceStore : INamespaceStore
             _writeLock.Release();
         }
     }
+
+    /// <summary>For hosts that dispose synchronously; closing never waits on I/O beyond the writer's lock.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
