@@ -66,5 +66,6 @@ public sealed class NamespaceHarness : IAsyncDisposable
         }
     }
 
-    private NamespaceService Build(INamespaceStore store) => new(store, Garbage, _metrics, TimeProvider.System);
+    private NamespaceService Build(INamespaceStore store) =>
+        new(store, Garbage, _metrics, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NamespaceService>.Instance);
 }

@@ -14,7 +14,8 @@ public sealed partial class NamespaceService(
     INamespaceStore store,
     IGarbageSink garbageSink,
     NamespaceMetrics metrics,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<NamespaceService> logger)
 {
     public const int MaxPageSize = 1000;
 
@@ -49,7 +50,14 @@ public sealed partial class NamespaceService(
 
         // The transaction is committed: the caller's answer must not depend on the bus (the publisher queues and
         // retries; a lost event leaves an orphan shard for reconciliation, never a lost object).
-        await garbageSink.PublishAsync(garbage, CancellationToken.None);
+        try
+        {
+            await garbageSink.PublishAsync(garbage, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            NamespaceLog.GarbagePublishFailed(logger, e, bucket, key, reason, layouts.Count);
+        }
     }
 
     private static Bucket RequireBucket(INamespaceReader reader, string name) =>
