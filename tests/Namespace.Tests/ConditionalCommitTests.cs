@@ -111,4 +111,16 @@ public sealed class ConditionalCommitTests : IAsyncLifetime
         Assert.Empty(_h.Garbage.Events);
         Assert.True(await _h.Service.IsShardReferencedAsync(obj.Parts[0].Layout.Shards[0].ShardId, default));
     }
+
+    [Fact]
+    public async Task NamespaceService_PutObject_BusFailureDoesNotFailACommittedOverwrite()
+    {
+        await _h.Service.PutObjectAsync(Objects.Version("bkt", "k", "v1"), "", false, default);
+        _h.SinkOverride = new FailingGarbageSink();
+
+        var second = await _h.Service.PutObjectAsync(Objects.Version("bkt", "k", "v2"), "", false, default);
+
+        Assert.Single(second.Garbage);
+        Assert.Equal(Objects.ETagOf("v2"), (await _h.Service.GetObjectAsync("bkt", "k", "", default)).Etag);
+    }
 }

@@ -37,7 +37,7 @@ public sealed class NamespaceModelTests
     {
         GenOp.List[1, 40].Sample(
             ops => RunHistory(ops).GetAwaiter().GetResult(),
-            iter: 60,
+            iter: 100,
             threads: 1,
             print: ops => string.Join("; ", ops));
     }

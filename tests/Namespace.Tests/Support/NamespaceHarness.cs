@@ -7,6 +7,12 @@ using Cairn.Namespace.V1;
 
 namespace Namespace.Tests.Support;
 
+public sealed class FailingGarbageSink : IGarbageSink
+{
+    public Task PublishAsync(ObjectGarbageEvent garbage, CancellationToken ct) =>
+        Task.FromException(new InvalidOperationException("event bus unavailable"));
+}
+
 public sealed class RecordingGarbageSink : IGarbageSink
 {
     public ConcurrentQueue<ObjectGarbageEvent> Events { get; } = new();
@@ -38,6 +44,17 @@ public sealed class NamespaceHarness : IAsyncDisposable
 
     public RecordingGarbageSink Garbage { get; } = new();
 
+    /// <summary>When set, garbage goes here instead of <see cref="Garbage"/> (e.g. a failing bus).</summary>
+    public IGarbageSink? SinkOverride
+    {
+        get;
+        set
+        {
+            field = value;
+            Service = Build(Store);
+        }
+    }
+
     public static NamespaceHarness Create() =>
         new(Path.Combine(Path.GetTempPath(), "cairn-ns-tests", Guid.NewGuid().ToString("n")));
 
@@ -67,5 +84,5 @@ public sealed class NamespaceHarness : IAsyncDisposable
     }
 
     private NamespaceService Build(INamespaceStore store) =>
-        new(store, Garbage, _metrics, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NamespaceService>.Instance);
+        new(store, SinkOverride ?? Garbage, _metrics, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NamespaceService>.Instance);
 }

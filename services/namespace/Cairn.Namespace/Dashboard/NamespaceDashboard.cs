@@ -15,7 +15,7 @@ public sealed class NamespaceDashboard(NamespaceService service, NamespaceMetric
 
     public async Task<DashboardModel> GetDashboardAsync(CancellationToken ct)
     {
-        var stats = await service.GetStatsAsync(ct);
+        var stats = await service.ReadStatsAsync(ct);
         var now = time.GetUtcNow();
         var counts = metrics.OperationCounts.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         Dictionary<string, long> previous;
