@@ -35,12 +35,21 @@ public sealed class SqliteNamespaceStore : INamespaceStore, IDisposable
         }.ToString();
 
         var writer = new SqliteConnection(connectionString);
-        writer.Open();
-        Pragma(writer, "PRAGMA journal_mode = WAL;");
-        Pragma(writer, "PRAGMA synchronous = FULL;");
-        Pragma(writer, "PRAGMA busy_timeout = 30000;");
-        SqliteSchema.Apply(writer);
-        return new SqliteNamespaceStore(connectionString, writer) { DatabasePath = path };
+        try
+        {
+            writer.Open();
+            Pragma(writer, "PRAGMA journal_mode = WAL;");
+            Pragma(writer, "PRAGMA synchronous = FULL;");
+            Pragma(writer, "PRAGMA busy_timeout = 30000;");
+            SqliteSchema.Apply(writer);
+            return new SqliteNamespaceStore(connectionString, writer) { DatabasePath = path };
+        }
+        catch
+        {
+            // A refused (foreign or newer) database must not stay open behind the caller's back.
+            writer.Dispose();
+            throw;
+        }
     }
 
     public Task<T> ReadAsync<T>(Func<INamespaceReader, T> read, CancellationToken ct)
