@@ -23,7 +23,7 @@ public static class TestSigner
         var canonical = string.Join('\n',
             request.Method.Method,
             uri.AbsolutePath,
-            string.Empty,
+            CanonicalQuery(uri.Query),
             $"host:{host}\nx-amz-content-sha256:{payloadHash}\nx-amz-date:{amzDate}\n",
             signedHeaders,
             payloadHash);
@@ -36,6 +36,12 @@ public static class TestSigner
         var signature = Convert.ToHexStringLower(Hmac(key, toSign));
         request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
     }
+
+    // Test queries are already encoded; canonical form = "name=value" pairs sorted by name, "name" -> "name=".
+    private static string CanonicalQuery(string query) =>
+        string.Join('&', query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Contains('=', StringComparison.Ordinal) ? p : p + "=")
+            .Order(StringComparer.Ordinal));
 
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
 }
