@@ -3,6 +3,8 @@ using Cairn.Heat.V1;
 using Cairn.Namespace.V1;
 using Cairn.Storage.V1;
 using Cairn.StorageNode.Client;
+using PutObjectRequest = Amazon.S3.Model.PutObjectRequest;
+using GetObjectRequest = Cairn.Namespace.V1.GetObjectRequest;
 
 namespace Cairn.EndToEnd.Tests;
 
