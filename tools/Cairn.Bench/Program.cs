@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Cairn.Bench;
+using Cairn.DevStack;
+
+// Usage:
+//   s3           [--endpoint URL --access-key K --secret-key S] --op put|get|mixed|delete|list --size 4KiB[,64MiB] -c 16 --duration 10 [--json F]
+//                without --endpoint it starts a local Cairn stack for the run
+//   get-vs-nginx [--size 64MiB -c 4 --duration 10 --json F]: whole-stack GET against nginx serving the same bytes
+var command = args.FirstOrDefault() ?? "help";
+var opts = ParseFlags(args.Skip(1).ToArray());
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+
+switch (command)
+{
+    case "s3":
+        return await RunS3Async(opts, cts.Token);
+    case "get-vs-nginx":
+        return await GetVsNginxAsync(opts, cts.Token);
+    default:
+        Console.WriteLine("cairn-bench s3 | get-vs-nginx  (see tools/Cairn.Bench/README.md)");
+        return command == "help" ? 0 : 2;
+}
+
+static async Task<int> RunS3Async(Dictionary<string, string> o, CancellationToken ct)
+{
+    await using var stack = o.ContainsKey("endpoint") ? null : await StartStackAsync(ct);
+    var endpoint = new Uri(o.GetValueOrDefault("endpoint") ?? stack!.S3Endpoint);
+    var sizes = (o.GetValueOrDefault("size") ?? "4KiB").Split(',').Select(Report.ParseSize).ToArray();
+    var workload = new WorkloadOptions
+    {
+        Endpoint = endpoint,
+        AccessKey = o.GetValueOrDefault("access-key") ?? stack?.Options.AccessKey ?? "cairnadmin",
+        SecretKey = o.GetValueOrDefault("secret-key") ?? stack?.Options.SecretKey ?? "cairnadmin-secret-key",
+        Bucket = o.GetValueOrDefault("bucket") ?? "cairn-bench",
+        Op = Enum.Parse<Operation>(o.GetValueOrDefault("op") ?? "get", ignoreCase: true),
+        Sizes = sizes,
+        Concurrency = int.Parse(o.GetValueOrDefault("c") ?? "16", CultureInfo.InvariantCulture),
+        Duration = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("duration") ?? "10", CultureInfo.InvariantCulture)),
+        Objects = int.Parse(o.GetValueOrDefault("objects") ?? "64", CultureInfo.InvariantCulture),
+    };
+    using var run = new Workload(workload);
+    var stats = await run.RunAsync(ct);
+    var target = o.GetValueOrDefault("target") ?? (stack is null ? endpoint.Authority : "cairn");
+    var rows = stats.Select(s => Report.ToRow(target, s, sizes[0], workload.Concurrency, run.Elapsed)).ToList();
+    Report.PrintTable(rows);
+    Report.WriteJson(o.GetValueOrDefault("json") ?? "bench-results/s3.json", new { endpoint = endpoint.ToString(), workload = workload.Op.ToString(), rows });
+    return 0;
+}
+
+static async Task<int> GetVsNginxAsync(Dictionary<string, string> o, CancellationToken ct)
+{
+    var size = Report.ParseSize(o.GetValueOrDefault("size") ?? "64MiB");
+    var concurrency = int.Parse(o.GetValueOrDefault("c") ?? "4", CultureInfo.InvariantCulture);
+    var duration = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("duration") ?? "10", CultureInfo.InvariantCulture));
+    var work = Directory.CreateTempSubdirectory("cairn-bench-");
+    try
+    {
+        await using var stack = await StartStackAsync(ct, Path.Combine(work.FullName, "stack"));
+        using var nginx = await Nginx.StartAsync(Path.Combine(work.FullName, "nginx"));
+        var objects = Math.Max(concurrency, 4);
+
+        var ours = new WorkloadOptions
+        {
+            Endpoint = new Uri(stack.S3Endpoint), AccessKey = stack.Options.AccessKey, SecretKey = stack.Options.SecretKey,
+            Op = Operation.Get, Sizes = [size], Concurrency = concurrency, Duration = duration, Objects = objects,
+        };
+        using var oursRun = new Workload(ours);
+        var oursStats = (await oursRun.RunAsync(ct)).Single(s => s.Name == "GET");
+
+        // nginx serves the same bytes: the same object files at the same paths, read by the same client code.
+        Directory.CreateDirectory(Path.Combine(nginx.Root, "cairn-bench", "obj"));
+        var bytes = RandomNumberGenerator.GetBytes((int)size);
+        for (var i = 0; i < objects; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(nginx.Root, "cairn-bench", "obj", $"{i:D6}"), bytes, ct);
+        }
+
+        var theirs = ours with { Endpoint = new Uri($"http://127.0.0.1:{nginx.Port}"), Raw = true };
+        using var theirsRun = new Workload(theirs);
+        var nginxStats = (await theirsRun.RunAsync(ct)).Single(s => s.Name == "GET");
+
+        var rows = new[]
+        {
+            Report.ToRow("cairn", oursStats, size, concurrency, oursRun.Elapsed),
+            Report.ToRow("nginx", nginxStats, size, concurrency, theirsRun.Elapsed),
+        };
+        Report.PrintTable(rows);
+        var ratio = rows[0].MiBPerSec / rows[1].MiBPerSec;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"get {Report.Size(size)} c={concurrency} ours={rows[0].MiBPerSec:F0}MiB/s nginx={rows[1].MiBPerSec:F0}MiB/s ratio={ratio:F2}"));
+        Report.WriteJson(o.GetValueOrDefault("json") ?? "bench-results/get-vs-nginx.json", new { rows, ratio });
+        return 0;
+    }
+    finally
+    {
+        work.Delete(recursive: true);
+    }
+}
+
+static async Task<LocalStack> StartStackAsync(CancellationToken ct, string? dataDir = null)
+{
+    var sw = Stopwatch.StartNew();
+    var stack = await LocalStack.StartAsync(new StackOptions
+    {
+        S3Port = 0,
+        DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "cairn-bench-" + Guid.NewGuid().ToString("N")[..8]),
+    }, Console.Error, ct);
+    Console.Error.WriteLine($"local stack up in {sw.Elapsed.TotalSeconds:F1}s at {stack.S3Endpoint}");
+    return stack;
+}
+
+static Dictionary<string, string> ParseFlags(string[] args)
+{
+    var d = new Dictionary<string, string>();
+    for (var i = 0; i < args.Length; i++)
+    {
+        var key = args[i].TrimStart('-');
+        d[key] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+    }
+
+    return d;
+}
