@@ -6,7 +6,9 @@ using Cairn.DevStack;
 
 // Usage:
 //   s3           [--endpoint URL --access-key K --secret-key S] --op put|get|mixed|delete|list --size 4KiB[,64MiB] -c 16 --duration 10 [--json F]
-//                without --endpoint it starts a local Cairn stack for the run
+//                without --endpoint it starts a local Cairn stack for the run;
+//                --vs-endpoint URL --vs-access-key K --vs-secret-key S [--vs-name N] runs the same workload against a
+//                yardstick in the same run and prints ours/theirs ratios
 //   get-vs-nginx [--size 64MiB -c 4 --duration 10 --json F]: whole-stack GET against nginx serving the same bytes
 var command = args.FirstOrDefault() ?? "help";
 var opts = ParseFlags(args.Skip(1).ToArray());
@@ -45,8 +47,44 @@ static async Task<int> RunS3Async(Dictionary<string, string> o, CancellationToke
     var stats = await run.RunAsync(ct);
     var target = o.GetValueOrDefault("target") ?? (stack is null ? endpoint.Authority : "cairn");
     var rows = stats.Select(s => Report.ToRow(target, s, sizes[0], workload.Concurrency, run.Elapsed)).ToList();
+
+    // The yardstick: the same workload, same client, same run, against another S3 endpoint (radosgw from
+    // ../shared/yardsticks/rgw.sh, s3rver, MinIO). Ratios are ours / theirs, so above 1 means Cairn is faster.
+    var ratios = new List<Report.Ratio>();
+    if (o.TryGetValue("vs-endpoint", out var vsEndpoint))
+    {
+        var vsName = o.GetValueOrDefault("vs-name") ?? new Uri(vsEndpoint).Authority;
+        var theirs = workload with
+        {
+            Endpoint = new Uri(vsEndpoint),
+            AccessKey = o.GetValueOrDefault("vs-access-key") ?? throw new ArgumentException("--vs-access-key is required with --vs-endpoint"),
+            SecretKey = o.GetValueOrDefault("vs-secret-key") ?? throw new ArgumentException("--vs-secret-key is required with --vs-endpoint"),
+        };
+        using var vsRun = new Workload(theirs);
+        var vsStats = await vsRun.RunAsync(ct);
+        var vsRows = vsStats.Select(s => Report.ToRow(vsName, s, sizes[0], workload.Concurrency, vsRun.Elapsed)).ToList();
+        foreach (var ours in rows.ToList())
+        {
+            var match = vsRows.FirstOrDefault(r => r.Op == ours.Op);
+            if (match is null || match.OpsPerSec == 0)
+            {
+                continue;
+            }
+
+            ratios.Add(new Report.Ratio(ours.Op, ours.OpsPerSec, match.OpsPerSec, ours.OpsPerSec / match.OpsPerSec));
+        }
+
+        rows.AddRange(vsRows);
+    }
+
     Report.PrintTable(rows);
-    Report.WriteJson(o.GetValueOrDefault("json") ?? "bench-results/s3.json", new { endpoint = endpoint.ToString(), workload = workload.Op.ToString(), rows });
+    foreach (var r in ratios)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"s3 {r.Op.ToLowerInvariant()} {Report.Size(sizes[0])} c={workload.Concurrency} ours={r.Ours:F1}ops/s theirs={r.Theirs:F1}ops/s ratio={r.Value:F2}"));
+    }
+
+    Report.WriteJson(o.GetValueOrDefault("json") ?? "bench-results/s3.json", new { endpoint = endpoint.ToString(), workload = workload.Op.ToString(), rows, ratios });
     return 0;
 }
 

@@ -8,6 +8,9 @@ public static class Report
 {
     public sealed record Row(string Target, string Op, long Size, int Concurrency, long Count, long Errors, double OpsPerSec, double MiBPerSec, double P50Ms, double P90Ms, double P99Ms);
 
+    /// <summary>Ours against a yardstick in the same run: above 1 means Cairn is faster.</summary>
+    public sealed record Ratio(string Op, double Ours, double Theirs, double Value);
+
     public static Row ToRow(string target, OpStats s, long size, int concurrency, TimeSpan elapsed) => new(
         target, s.Name, size, concurrency, s.Count, s.Errors,
         s.Count / elapsed.TotalSeconds, s.Bytes / elapsed.TotalSeconds / 1048576.0,
