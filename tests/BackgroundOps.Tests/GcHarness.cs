@@ -15,10 +15,12 @@ internal sealed class GcHarness : IDisposable
         Collector = new GarbageCollector(Directory, Storage, References, Queue, Options, Metrics, NullLogger<GarbageCollector>.Instance);
         Reconciler = new Reconciler(Directory, Storage, Storage, References, Ledger, Queue, Options, Metrics, Time);
         Scrubber = new ScrubRunner(Directory, Storage, Corrupt, Metrics, Time);
-        Runner = new JobRunner([new GcReconcileJob(Reconciler), new ScrubJob(Scrubber), new RepairJob()], Metrics, Time);
+        Runner = new JobRunner([new GcReconcileJob(Reconciler), new ScrubJob(Scrubber), new RepairJob(Directory, new Repair.RepairRunner(RepairWorld, RepairWorld, new Repair.ShardRebuilder(Directory, RepairWorld), RepairWorld, Metrics, NullLogger<Repair.RepairRunner>.Instance), Corrupt, Options, Time)], Metrics, Time);
     }
 
     public ManualTimeProvider Time { get; } = new();
+
+    public RepairWorld RepairWorld { get; } = new();
 
     public BackgroundOpsOptions Options { get; }
 

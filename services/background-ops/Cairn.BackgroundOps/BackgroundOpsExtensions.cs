@@ -2,6 +2,7 @@ using Cairn.BackgroundOps.Gateways;
 using Cairn.BackgroundOps.Gc;
 using Cairn.BackgroundOps.Grpc;
 using Cairn.BackgroundOps.Jobs;
+using Cairn.BackgroundOps.Repair;
 using Cairn.BackgroundOps.Scrub;
 using Cairn.Namespace.V1;
 using Cairn.ServiceDefaults;
@@ -29,6 +30,8 @@ public static class BackgroundOpsExtensions
             ScrubInterval = TimeSpan.FromSeconds(config.GetValue("Cairn:ScrubIntervalSeconds", 3600.0)),
             RetryInterval = TimeSpan.FromSeconds(config.GetValue("Cairn:GcRetryIntervalSeconds", 5.0)),
             MaxDeleteAttempts = config.GetValue("Cairn:GcMaxAttempts", 20),
+            RepairInterval = TimeSpan.FromSeconds(config.GetValue("Cairn:RepairIntervalSeconds", 60.0)),
+            RepairOfflineAfter = TimeSpan.FromSeconds(config.GetValue("Cairn:RepairOfflineAfterSeconds", 900.0)),
         });
         services.AddSingleton(sp =>
         {
@@ -56,6 +59,12 @@ public static class BackgroundOpsExtensions
         services.AddSingleton<ScrubRunner>();
         services.AddSingleton<IOpsJob, GcReconcileJob>();
         services.AddSingleton<IOpsJob, ScrubJob>();
+        services.AddSingleton<GrpcRepairGateways>();
+        services.AddSingleton<IRepairNamespace>(sp => sp.GetRequiredService<GrpcRepairGateways>());
+        services.AddSingleton<IReplacementPlacement>(sp => sp.GetRequiredService<GrpcRepairGateways>());
+        services.AddSingleton<IShardStreams>(sp => sp.GetRequiredService<GrpcRepairGateways>());
+        services.AddSingleton<ShardRebuilder>();
+        services.AddSingleton<RepairRunner>();
         services.AddSingleton<IOpsJob, RepairJob>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService<JobScheduler>();

@@ -15,6 +15,9 @@ public sealed class BackgroundOpsMetrics : IDisposable
     private readonly Counter<long> _skippedReferenced;
     private readonly Counter<long> _corrupt;
     private readonly Counter<long> _jobRuns;
+    private readonly Counter<long> _repaired;
+    private readonly Counter<long> _repairedBytes;
+    private readonly Counter<long> _repairFailures;
     private long _eventsTotal;
     private long _deletedTotal;
 
@@ -26,6 +29,9 @@ public sealed class BackgroundOpsMetrics : IDisposable
         _skippedReferenced = _meter.CreateCounter<long>("cairn.gc.skipped_referenced", description: "Garbage shards the namespace still referenced, left alone");
         _corrupt = _meter.CreateCounter<long>("cairn.scrub.corrupt_shards", description: "Corrupt shards found by scrub");
         _jobRuns = _meter.CreateCounter<long>("cairn.jobs.runs", description: "Job runs, by kind and outcome");
+        _repaired = _meter.CreateCounter<long>("cairn.repair.shards", description: "Shards rebuilt on a new disk and swapped into their layout");
+        _repairedBytes = _meter.CreateCounter<long>("cairn.repair.bytes", unit: "By", description: "Bytes written by repair");
+        _repairFailures = _meter.CreateCounter<long>("cairn.repair.failures", description: "Shard repairs that failed and stay owed");
     }
 
     public ActivitySource Activities { get; } = new(Name);
@@ -55,6 +61,14 @@ public sealed class BackgroundOpsMetrics : IDisposable
     public void SkippedReferenced() => _skippedReferenced.Add(1);
 
     public void CorruptFound(int count) => _corrupt.Add(count);
+
+    public void ShardRepaired(long bytes)
+    {
+        _repaired.Add(1);
+        _repairedBytes.Add(bytes);
+    }
+
+    public void ShardRepairFailed() => _repairFailures.Add(1);
 
     public void JobRan(string kind, string outcome) =>
         _jobRuns.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));

@@ -23,4 +23,13 @@ public sealed class BackgroundOpsOptions
 
     /// <summary>Shards per ListShards page during reconciliation.</summary>
     public int ListPageSize { get; init; } = 1000;
+
+    /// <summary>How often repair looks for failed, draining and long-offline disks (Cairn:RepairIntervalSeconds).</summary>
+    public TimeSpan RepairInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// An OFFLINE disk is repaired only after this long (Cairn:RepairOfflineAfterSeconds): a node restarting is
+    /// not a failure, and rebuilding a whole disk costs the fleet a lot of reads.
+    /// </summary>
+    public TimeSpan RepairOfflineAfter { get; init; } = TimeSpan.FromMinutes(15);
 }

@@ -4,8 +4,11 @@ namespace Cairn.BackgroundOps.Gateways;
 // depend on what they need and not on gRPC: placement (where disks are), storage nodes (what is on them),
 // namespace (what is still referenced).
 
-/// <summary>A disk and the storage node endpoint that serves it. Unreachable = OFFLINE or FAILED in placement.</summary>
-public sealed record DiskTarget(string DiskId, string NodeId, string Endpoint, bool Reachable = true);
+/// <summary>
+/// A disk and the storage node endpoint that serves it. Unreachable = OFFLINE or FAILED in placement;
+/// <paramref name="Failed"/> and <paramref name="Draining"/> tell repair to move its shards away.
+/// </summary>
+public sealed record DiskTarget(string DiskId, string NodeId, string Endpoint, bool Reachable = true, bool Failed = false, bool Draining = false);
 
 /// <summary>Where disks are: placement's disk map.</summary>
 public interface IDiskDirectory

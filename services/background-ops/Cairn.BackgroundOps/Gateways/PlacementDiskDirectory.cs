@@ -52,7 +52,11 @@ public sealed class PlacementDiskDirectory(PlacementApi.PlacementClient placemen
         var map = await placement.GetDiskMapAsync(new GetDiskMapRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
         _cache = map.Disks.ToDictionary(
             d => d.DiskId,
-            d => new DiskTarget(d.DiskId, d.NodeId, d.Endpoint, d.State is not (DiskState.Offline or DiskState.Failed)),
+            d => new DiskTarget(
+                d.DiskId, d.NodeId, d.Endpoint,
+                Reachable: d.State is not (DiskState.Offline or DiskState.Failed),
+                Failed: d.State == DiskState.Failed,
+                Draining: d.State == DiskState.Draining),
             StringComparer.Ordinal);
         _refreshedAt = time.GetUtcNow();
         return _cache;

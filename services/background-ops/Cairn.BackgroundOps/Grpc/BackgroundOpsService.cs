@@ -1,5 +1,6 @@
 using Cairn.BackgroundOps.Gc;
 using Cairn.BackgroundOps.Jobs;
+using Cairn.BackgroundOps.Repair;
 using Cairn.BackgroundOps.V1;
 using Grpc.Core;
 using BackgroundOpsApi = Cairn.BackgroundOps.V1.BackgroundOps;
@@ -7,7 +8,7 @@ using BackgroundOpsApi = Cairn.BackgroundOps.V1.BackgroundOps;
 namespace Cairn.BackgroundOps.Grpc;
 
 /// <summary>The BackgroundOps gRPC contract over <see cref="JobRunner"/>.</summary>
-public sealed class BackgroundOpsService(JobRunner runner, RetryQueue queue, BackgroundOpsMetrics metrics)
+public sealed class BackgroundOpsService(JobRunner runner, RetryQueue queue, BackgroundOpsMetrics metrics, RepairRunner repairs)
     : BackgroundOpsApi.BackgroundOpsBase
 {
     public override Task<OpsStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
@@ -19,6 +20,17 @@ public sealed class BackgroundOpsService(JobRunner runner, RetryQueue queue, Bac
             EventsReceived = (ulong)metrics.EventsReceived,
         };
         status.Jobs.AddRange(runner.Statuses().Select(ToProto));
+        status.Repairs.AddRange(repairs.Progress().Select(p => new V1.RepairProgress
+        {
+            DiskId = p.DiskId,
+            Reason = p.Reason,
+            ShardsSeen = (ulong)p.ShardsSeen,
+            ShardsRepaired = (ulong)p.ShardsRepaired,
+            ShardsFailed = (ulong)p.ShardsFailed,
+            ShardsSuperseded = (ulong)p.ShardsSuperseded,
+            Bytes = (ulong)p.Bytes,
+            Finished = p.Finished,
+        }));
         return Task.FromResult(status);
     }
 

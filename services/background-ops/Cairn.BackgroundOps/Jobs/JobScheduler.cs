@@ -2,7 +2,7 @@ using Cairn.BackgroundOps.Gc;
 
 namespace Cairn.BackgroundOps.Jobs;
 
-/// <summary>The periodic side of every job: reconciliation, scrub and the GC retry queue, each on its own timer.</summary>
+/// <summary>The periodic side of every job: reconciliation, scrub, repair and the GC retry queue, each on its own timer.</summary>
 public sealed partial class JobScheduler(
     JobRunner runner,
     GarbageCollector gc,
@@ -13,6 +13,7 @@ public sealed partial class JobScheduler(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         EveryAsync(options.GcInterval, ct => runner.RunAsync(OpsJobKind.GcReconcile, ct), stoppingToken),
         EveryAsync(options.ScrubInterval, ct => runner.RunAsync(OpsJobKind.Scrub, ct), stoppingToken),
+        EveryAsync(options.RepairInterval, ct => runner.RunAsync(OpsJobKind.Repair, ct), stoppingToken),
         EveryAsync(options.RetryInterval, gc.RetryDueAsync, stoppingToken));
 
     private async Task EveryAsync<T>(TimeSpan period, Func<CancellationToken, Task<T>> work, CancellationToken ct)

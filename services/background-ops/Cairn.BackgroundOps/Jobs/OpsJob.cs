@@ -1,4 +1,6 @@
+using Cairn.BackgroundOps.Gateways;
 using Cairn.BackgroundOps.Gc;
+using Cairn.BackgroundOps.Repair;
 using Cairn.BackgroundOps.Scrub;
 
 namespace Cairn.BackgroundOps.Jobs;
@@ -45,13 +47,76 @@ public sealed class ScrubJob(ScrubRunner runner) : IOpsJob
     }
 }
 
-/// <summary>Repair is a later issue. Saying so beats a job that reports success and repairs nothing.</summary>
-public sealed class RepairJob : IOpsJob
+/// <summary>
+/// Finds what is owed repair and repairs it: every shard of a FAILED or DRAINING disk, of a disk OFFLINE for
+/// longer than the grace period (a node restart is not a failure), and the corrupt shards scrub found.
+/// </summary>
+public sealed class RepairJob(IDiskDirectory disks, RepairRunner runner, CorruptShardRegistry corrupt, BackgroundOpsOptions options, TimeProvider time) : IOpsJob
 {
-    public const string NotImplemented = "not-implemented";
+    private readonly Dictionary<string, DateTimeOffset> _offlineSince = new(StringComparer.Ordinal);
 
     public OpsJobKind Kind => OpsJobKind.Repair;
 
-    public Task<JobOutcome> RunAsync(CancellationToken ct) => Task.FromResult(new JobOutcome(
-        0, "repair is not implemented yet; scrub records corrupt shards (see the dashboard) for it", NotImplemented));
+    public async Task<JobOutcome> RunAsync(CancellationToken ct)
+    {
+        ulong repaired = 0;
+        var errors = new List<string>();
+        foreach (var disk in await disks.ListAsync(ct))
+        {
+            if (ReasonToRepair(disk) is not { } reason)
+            {
+                continue;
+            }
+
+            try
+            {
+                repaired += (ulong)await runner.RepairDiskAsync(disk.DiskId, reason, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                errors.Add($"{disk.DiskId}: {e.Message}");
+            }
+        }
+
+        foreach (var group in corrupt.All().GroupBy(c => c.DiskId, StringComparer.Ordinal))
+        {
+            try
+            {
+                repaired += (ulong)await runner.RepairShardsAsync(group.Key, group.Select(c => c.ShardId).ToHashSet(StringComparer.Ordinal), ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                errors.Add($"{group.Key}: {e.Message}");
+            }
+        }
+
+        return new JobOutcome(repaired, GcReconcileJob.Summarise(errors));
+    }
+
+    private string? ReasonToRepair(DiskTarget disk)
+    {
+        if (disk.Failed)
+        {
+            return "failed";
+        }
+
+        if (disk.Draining)
+        {
+            return "draining";
+        }
+
+        if (disk.Reachable)
+        {
+            _offlineSince.Remove(disk.DiskId);
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        if (!_offlineSince.TryGetValue(disk.DiskId, out var since))
+        {
+            _offlineSince[disk.DiskId] = since = now;
+        }
+
+        return now - since >= options.RepairOfflineAfter ? "offline" : null;
+    }
 }
