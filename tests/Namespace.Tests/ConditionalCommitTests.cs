@@ -4,9 +4,10 @@ using Namespace.Tests.Support;
 
 namespace Namespace.Tests;
 
-public sealed class ConditionalCommitTests : IAsyncLifetime
+/// <summary>Contract tests: every backend must pass them (one subclass per backend below).</summary>
+public abstract class ConditionalCommitTests(Backend backend) : IAsyncLifetime
 {
-    private readonly NamespaceHarness _h = NamespaceHarness.Create();
+    private readonly NamespaceHarness _h = NamespaceHarness.Create(backend);
 
     public Task InitializeAsync() => _h.Service.CreateBucketAsync("bkt", "alice", "", default);
 
@@ -124,3 +125,7 @@ public sealed class ConditionalCommitTests : IAsyncLifetime
         Assert.Equal(Objects.ETagOf("v2"), (await _h.Service.GetObjectAsync("bkt", "k", "", default)).Etag);
     }
 }
+
+public sealed class ConditionalCommitTestsOnSqlite() : ConditionalCommitTests(Backend.Sqlite);
+
+public sealed class ConditionalCommitTestsOnPostgres() : ConditionalCommitTests(Backend.Postgres);
