@@ -42,9 +42,12 @@ public sealed class NamespaceHarness : IAsyncDisposable
     private readonly PostgresTestDatabase? _postgres;
     private readonly List<INamespaceStore> _extraStores = [];
 
-    private NamespaceHarness(Backend backend, string directory)
+    private readonly int _firstScanBatch;
+
+    private NamespaceHarness(Backend backend, string directory, int firstScanBatch)
     {
         Backend = backend;
+        _firstScanBatch = firstScanBatch;
         Directory = directory;
         _postgres = backend == Backend.Postgres ? PostgresTestDatabase.Create() : null;
         Store = OpenStore();
@@ -72,8 +75,10 @@ public sealed class NamespaceHarness : IAsyncDisposable
         }
     }
 
-    public static NamespaceHarness Create(Backend backend = Backend.Sqlite) =>
-        new(backend, Path.Combine(Path.GetTempPath(), "cairn-ns-tests", Guid.NewGuid().ToString("n")));
+    /// <param name="backend">The store under the service.</param>
+    /// <param name="postgresFirstScanBatch">Small by default so that tests cross the PostgreSQL scans' batch seams.</param>
+    public static NamespaceHarness Create(Backend backend = Backend.Sqlite, int postgresFirstScanBatch = 2) =>
+        new(backend, Path.Combine(Path.GetTempPath(), "cairn-ns-tests", Guid.NewGuid().ToString("n")), postgresFirstScanBatch);
 
     /// <summary>Closes the store and opens it again: what survives is what was committed.</summary>
     public async Task ReopenAsync()
@@ -123,7 +128,7 @@ public sealed class NamespaceHarness : IAsyncDisposable
 
     private INamespaceStore OpenStore() => _postgres is null
         ? SqliteNamespaceStore.Open(Directory)
-        : PostgresNamespaceStore.Open(_postgres.ConnectionString);
+        : PostgresNamespaceStore.Open(_postgres.ConnectionString, _firstScanBatch);
 
     private NamespaceService Build(INamespaceStore store) =>
         new(store, SinkOverride ?? Garbage, _metrics, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NamespaceService>.Instance);

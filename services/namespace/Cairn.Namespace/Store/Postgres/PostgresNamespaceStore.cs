@@ -18,7 +18,14 @@ public sealed class PostgresNamespaceStore : INamespaceStore, IDisposable
     private long _rowsFetched;
     private long _retries;
 
-    private PostgresNamespaceStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    private PostgresNamespaceStore(NpgsqlDataSource dataSource, int firstScanBatch)
+    {
+        _dataSource = dataSource;
+        FirstScanBatch = firstScanBatch;
+    }
+
+    /// <summary>Rows in a scan's first batch; later batches grow 4x up to 1024. Tests shrink it to cross batch seams.</summary>
+    internal int FirstScanBatch { get; }
 
     /// <summary>Rows fetched from the server by listing scans: what a listing page really costs (tests, dashboards).</summary>
     public long RowsFetched => Interlocked.Read(ref _rowsFetched);
@@ -26,7 +33,9 @@ public sealed class PostgresNamespaceStore : INamespaceStore, IDisposable
     /// <summary>Transactions re-run after losing a race.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    public static PostgresNamespaceStore Open(string connectionString)
+    public static PostgresNamespaceStore Open(string connectionString) => Open(connectionString, firstScanBatch: 32);
+
+    internal static PostgresNamespaceStore Open(string connectionString, int firstScanBatch)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
 
@@ -40,7 +49,7 @@ public sealed class PostgresNamespaceStore : INamespaceStore, IDisposable
         try
         {
             PostgresSchema.Apply(dataSource);
-            return new PostgresNamespaceStore(dataSource);
+            return new PostgresNamespaceStore(dataSource, firstScanBatch);
         }
         catch
         {

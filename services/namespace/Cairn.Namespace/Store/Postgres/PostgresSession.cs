@@ -11,7 +11,6 @@ namespace Cairn.Namespace.Store.Postgres;
 /// </summary>
 internal sealed partial class PostgresSession : INamespaceWriter
 {
-    private const int FirstBatch = 32;
     private const int MaxBatch = 1024;
     private const string VersionColumns = "v.bucket, v.key, v.seq, v.data";
     private const string ShardColumns = "shard_id, disk_id, bucket, key, owner_kind, owner_id, part_number, idx";
@@ -19,12 +18,14 @@ internal sealed partial class PostgresSession : INamespaceWriter
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _tx;
     private readonly PostgresNamespaceStore _store;
+    private int _nextFirstBatch;
 
     public PostgresSession(NpgsqlConnection connection, NpgsqlTransaction tx, PostgresNamespaceStore store)
     {
         _connection = connection;
         _tx = tx;
         _store = store;
+        _nextFirstBatch = store.FirstScanBatch;
     }
 
     public Bucket? GetBucket(string name) =>
@@ -134,28 +135,41 @@ internal sealed partial class PostgresSession : INamespaceWriter
         "coalesce(sum(bytes), 0)::bigint, coalesce(sum(uploads), 0)::bigint FROM counters",
         r => new StoreCounters(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)))[0];
 
-    /// <summary>Yields rows batch by batch; <paramref name="fetch"/> gets the last row yielded (null first) and a limit.</summary>
+    /// <summary>
+    /// Yields rows batch by batch; <paramref name="fetch"/> gets the last row yielded (null first) and a limit.
+    /// A caller that abandoned its previous scan after a few rows (a delimiter listing seeking past a common
+    /// prefix) is likely to do so again, so the next scan starts with a batch sized to what was used.
+    /// </summary>
     private IEnumerable<T> Batched<T>(Func<T?, int, List<T>> fetch)
         where T : class
     {
         T? last = null;
-        var limit = FirstBatch;
-        while (true)
+        var limit = _nextFirstBatch;
+        var used = 0;
+        try
         {
-            var rows = fetch(last, limit);
-            _store.CountFetched(rows.Count);
-            foreach (var row in rows)
+            while (true)
             {
-                yield return row;
-            }
+                var rows = fetch(last, limit);
+                _store.CountFetched(rows.Count);
+                foreach (var row in rows)
+                {
+                    used++;
+                    yield return row;
+                }
 
-            if (rows.Count < limit)
-            {
-                yield break;
-            }
+                if (rows.Count < limit)
+                {
+                    yield break;
+                }
 
-            last = rows[^1];
-            limit = Math.Min(limit * 4, MaxBatch);
+                last = rows[^1];
+                limit = Math.Min(limit * 4, MaxBatch);
+            }
+        }
+        finally
+        {
+            _nextFirstBatch = Math.Clamp(used * 2, 2, _store.FirstScanBatch);
         }
     }
 
