@@ -6,8 +6,9 @@ namespace Cairn.Namespace.Store.Postgres;
 /// <summary>COPY-based load of brand-new keys: versions, their live rows, their shard index rows and counters.</summary>
 internal static class PostgresBulkLoad
 {
-    public static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<VersionRecord> versions, CancellationToken ct)
+    public static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<VersionRecord> loaded, CancellationToken ct)
     {
+        var versions = await WithSequencesAsync(connection, loaded, ct);
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY versions(bucket, key, seq, version_id, is_delete_marker, size, data) FROM STDIN (FORMAT BINARY)", ct))
         {
@@ -69,5 +70,21 @@ internal static class PostgresBulkLoad
         counters.Parameters.AddWithValue("v", (long)versions.Count);
         counters.Parameters.AddWithValue("b", live.Sum(v => (long)v.Object.Size));
         await counters.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<List<VersionRecord>> WithSequencesAsync(
+        NpgsqlConnection connection, IReadOnlyList<VersionRecord> versions, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT nextval('commit_seq') FROM generate_series(1, @n)", connection);
+        command.Parameters.AddWithValue("n", versions.Count);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var result = new List<VersionRecord>(versions.Count);
+        foreach (var v in versions)
+        {
+            await reader.ReadAsync(ct);
+            result.Add(v with { Seq = reader.GetInt64(0) });
+        }
+
+        return result;
     }
 }

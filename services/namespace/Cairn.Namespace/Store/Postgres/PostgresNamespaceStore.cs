@@ -10,7 +10,7 @@ namespace Cairn.Namespace.Store.Postgres;
 /// backoff, so its reads see the winner's commit. Reads run at REPEATABLE READ: one snapshot per call, taken
 /// after every commit that was acknowledged before the call started (read-after-write).
 /// </summary>
-public sealed class PostgresNamespaceStore : INamespaceStore, IDisposable
+public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoader, IDisposable
 {
     private const int MaxAttempts = 30;
 
@@ -93,32 +93,12 @@ public sealed class PostgresNamespaceStore : INamespaceStore, IDisposable
         }
     }
 
-    /// <summary>
-    /// Writes a batch of brand-new keys (one version each) in one transaction with COPY: the bulk-load path for
-    /// benchmarks and imports. Keys must not exist yet; a clash fails the whole batch (primary keys).
-    /// </summary>
     public async Task BulkInsertNewKeysAsync(IReadOnlyList<VersionRecord> versions, CancellationToken ct)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         await PostgresBulkLoad.CopyAsync(connection, versions, ct);
         await tx.CommitAsync(ct);
-    }
-
-    /// <summary>The next commit sequence values for <paramref name="count"/> records (bulk loads).</summary>
-    public async Task<long[]> NextSequencesAsync(int count, CancellationToken ct)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT nextval('commit_seq') FROM generate_series(1, @n)", connection);
-        command.Parameters.AddWithValue("n", count);
-        var result = new List<long>(count);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(reader.GetInt64(0));
-        }
-
-        return [.. result];
     }
 
     public void Dispose() => _dataSource.Dispose();
