@@ -45,6 +45,10 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
             builder.MaxAutoPrepare = 64;
         }
 
+        // A generic plan knows neither the LIMIT nor the key range, and for a range scan it may pick a sequential
+        // scan of the whole bucket: plan every execution with its actual values (parsing stays cached).
+        builder.Options = $"{builder.Options} -c plan_cache_mode=force_custom_plan".Trim();
+
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {

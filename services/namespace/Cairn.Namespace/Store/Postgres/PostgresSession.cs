@@ -49,10 +49,43 @@ internal sealed partial class PostgresSession : INamespaceWriter
     public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive)
     {
         var upper = toExclusive is null ? "" : " AND l.key < @hi";
+        // LIMIT inside, lookups outside: a plain join misestimates (key, seq) matches as one row and hashes the
+        // whole bucket, where this form is a bounded index range scan plus one primary-key probe per row.
         return Batched<VersionRecord>((last, limit) => Query(
-            $"SELECT {VersionColumns} FROM live l JOIN versions v ON v.bucket = l.bucket AND v.key = l.key AND v.seq = l.seq " +
-            $"WHERE l.bucket = @b AND l.key {(last is null ? ">=" : ">")} @lo{upper} ORDER BY l.key LIMIT @n",
+            $"SELECT {VersionColumns} FROM (SELECT key, seq FROM live l WHERE l.bucket = @b AND l.key {(last is null ? ">=" : ">")} @lo{upper} " +
+            "ORDER BY l.key LIMIT @n) l CROSS JOIN LATERAL (SELECT * FROM versions v WHERE v.bucket = @b AND v.key = l.key AND v.seq = l.seq) v " +
+            "ORDER BY l.key",
             ReadVersion, ("b", bucket), ("lo", last?.Key ?? from), ("hi", toExclusive), ("n", limit)));
+    }
+
+    /// <summary>
+    /// One round trip per batch: a recursive CTE walks the live index, each step probing for the first key at or
+    /// after the previous row's successor, or past its whole common prefix (the prefix with its last byte + 1;
+    /// UTF-8 never holds 0xFF, so there is no carry). The server never reads the keys inside a common prefix.
+    /// </summary>
+    public IEnumerable<VersionRecord> SeekLatestRollingUp(
+        string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter)
+    {
+        var upper = toExclusive is null ? "" : " AND l.key < @hi";
+        const string At = "position(@d IN substring(w.key FROM @pl + 1))";
+        const string CommonPrefixEnd =
+            $"substring(w.key FROM 1 FOR @pl + {At} + length(@d) - 2) || set_byte(decode('00', 'hex'), 0, get_byte(w.key, @pl + {At} + length(@d) - 2) + 1)";
+        var sql =
+            "WITH RECURSIVE walk(key, seq, n) AS (" +
+            $"(SELECT l.key, l.seq, 1 FROM live l WHERE l.bucket = @b AND l.key >= @lo{upper} ORDER BY l.key LIMIT 1) " +
+            "UNION ALL " +
+            "(SELECT nxt.key, nxt.seq, w.n + 1 FROM walk w CROSS JOIN LATERAL (SELECT l.key, l.seq FROM live l " +
+            $"WHERE l.bucket = @b AND l.key >= (CASE WHEN {At} > 0 THEN {CommonPrefixEnd} ELSE w.key || decode('00', 'hex') END){upper} " +
+            "ORDER BY l.key LIMIT 1) nxt WHERE w.n < @n)) " +
+            $"SELECT {VersionColumns} FROM walk w CROSS JOIN LATERAL " +
+            "(SELECT * FROM versions v WHERE v.bucket = @b AND v.key = w.key AND v.seq = w.seq) v ORDER BY w.n";
+        return Batched<VersionRecord>((last, limit) =>
+        {
+            var lo = last is null ? from : RollUp.NextStart(last.Key, prefixLength, delimiter);
+            return lo is null
+                ? []
+                : Query(sql, ReadVersion, ("b", bucket), ("lo", lo), ("hi", toExclusive), ("pl", prefixLength), ("d", delimiter), ("n", limit));
+        });
     }
 
     public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive)
