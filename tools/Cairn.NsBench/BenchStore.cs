@@ -44,7 +44,10 @@ public sealed class BenchStore : IAsyncDisposable
         }, _ => Task.CompletedTask);
     }
 
-    public static async Task<BenchStore> OpenPostgresAsync(string server, CancellationToken ct)
+    /// <param name="server">Connection string of the server; each store gets its own schema.</param>
+    /// <param name="keep">Leave the schema behind for inspection (EXPLAIN) instead of dropping it.</param>
+    /// <param name="ct">Cancels the set-up.</param>
+    public static async Task<BenchStore> OpenPostgresAsync(string server, bool keep, CancellationToken ct)
     {
         var schema = "nsbench_" + Guid.NewGuid().ToString("n");
         await ExecuteAsync(server, $"CREATE SCHEMA {schema}", ct);
@@ -53,6 +56,12 @@ public sealed class BenchStore : IAsyncDisposable
         return new BenchStore("postgres", store, async () =>
         {
             await store.DisposeAsync();
+            if (keep)
+            {
+                Console.Error.WriteLine($"kept schema {schema}");
+                return;
+            }
+
             await ExecuteAsync(server, $"DROP SCHEMA {schema} CASCADE", CancellationToken.None);
         }, c => ExecuteAsync(connectionString, "ANALYZE versions, live, shards, counters", c));
     }

@@ -10,33 +10,50 @@ public sealed record Latency(double P50Ms, double P99Ms, double MeanEntries);
 public static class Measure
 {
     public const int PageSize = 1000;
-    private const int WarmupPages = 10;
+    public const string Bucket = "bench";
+    private const int WarmupPages = 20;
 
     /// <summary>
-    /// Pages from random start positions: without a delimiter over the whole bucket; with "/" under users/, where
-    /// every entry is a common prefix the scan must seek past.
+    /// Pages from random start positions, alternating between the two stores page by page so that both see the
+    /// same machine (JIT, caches, neighbours' load). Without a delimiter the pages span the whole bucket; with "/"
+    /// they list under users/, where every entry is a common prefix the store must seek past.
     /// </summary>
-    public static async Task<Latency> ListPagesAsync(
-        NamespaceService service, string bucket, KeyTree tree, bool delimiter, int pages, int seed, CancellationToken ct)
+    public static async Task<(Latency Small, Latency Big)> ListPagesAsync(
+        (NamespaceService Service, KeyTree Tree) small, (NamespaceService Service, KeyTree Tree) big,
+        bool delimiter, int pages, CancellationToken ct)
     {
-        var random = new Random(seed);
-        var samples = new List<double>(pages);
-        long entries = 0;
+        var random = new Random(delimiter ? 2 : 1);
+        var samples = (Small: new List<double>(pages), Big: new List<double>(pages));
+        var entries = (Small: 0L, Big: 0L);
         for (var i = 0; i < WarmupPages + pages; i++)
         {
-            var (prefix, delim, startAfter) = delimiter
-                ? ("users/", "/", KeyTree.UserPrefix(random.NextInt64(Math.Max(1, tree.Users - PageSize))))
-                : ("", "", tree.Key(random.NextInt64(Math.Max(1, tree.Count - PageSize))));
-            var clock = Stopwatch.StartNew();
-            var page = await service.ListObjectsAsync(bucket, prefix, delim, startAfter, PageSize, ct);
-            var ms = clock.Elapsed.TotalMilliseconds;
+            var (smallMs, smallEntries) = await PageAsync(small.Service, small.Tree, delimiter, random, ct);
+            var (bigMs, bigEntries) = await PageAsync(big.Service, big.Tree, delimiter, random, ct);
             if (i >= WarmupPages)
             {
-                samples.Add(ms);
-                entries += page.Objects.Count + page.CommonPrefixes.Count;
+                samples.Small.Add(smallMs);
+                samples.Big.Add(bigMs);
+                entries.Small += smallEntries;
+                entries.Big += bigEntries;
             }
         }
 
+        return (Summarise(samples.Small, entries.Small, pages), Summarise(samples.Big, entries.Big, pages));
+    }
+
+    private static async Task<(double Ms, int Entries)> PageAsync(
+        NamespaceService service, KeyTree tree, bool delimiter, Random random, CancellationToken ct)
+    {
+        var (prefix, delim, startAfter) = delimiter
+            ? ("users/", "/", KeyTree.UserPrefix(random.NextInt64(Math.Max(1, tree.Users - PageSize))))
+            : ("", "", tree.Key(random.NextInt64(Math.Max(1, tree.Count - PageSize))));
+        var clock = Stopwatch.StartNew();
+        var page = await service.ListObjectsAsync(Bucket, prefix, delim, startAfter, PageSize, ct);
+        return (clock.Elapsed.TotalMilliseconds, page.Objects.Count + page.CommonPrefixes.Count);
+    }
+
+    private static Latency Summarise(List<double> samples, long entries, int pages)
+    {
         samples.Sort();
         return new Latency(Percentile(samples, 0.50), Percentile(samples, 0.99), (double)entries / pages);
     }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Cairn.NsBench;
 
 // Usage: cairn-nsbench [--keys 1000000] [--small 10000] [--backend sqlite,postgres] [--postgres CONNSTR]
-//                      [--pages 200] [--put-ops 3000] [--get-ops 20000] [-c 4] [--data DIR] [--json FILE]
+//                      [--pages 200] [--put-ops 3000] [--get-ops 20000] [-c 4] [--data DIR] [--json FILE] [--keep]
 // Postgres connection: --postgres, else CAIRN_TEST_POSTGRES, else the cluster tools/ci/start-postgres.sh starts.
 var o = ParseFlags(args);
 var keys = Long("keys", 1_000_000);
@@ -27,50 +27,42 @@ foreach (var backend in backends)
     Task<BenchStore> Open() => backend switch
     {
         "sqlite" => Task.FromResult(BenchStore.OpenSqlite(dataDir)),
-        "postgres" => BenchStore.OpenPostgresAsync(postgres, ct),
+        "postgres" => BenchStore.OpenPostgresAsync(postgres, o.ContainsKey("keep"), ct),
         _ => throw new ArgumentException($"unknown backend {backend} (sqlite, postgres)"),
     };
 
     // The small bucket lives in its own fresh store: the comparison is a 10k-key database against a 1M-key one.
     var smallTree = new KeyTree(small);
-    Latency smallNoDelim, smallDelim;
-    await using (var store = await Open())
-    {
-        await Loader.LoadAsync(store, "bench", smallTree, ct);
-        smallNoDelim = await Measure.ListPagesAsync(store.Service, "bench", smallTree, false, pages, 1, ct);
-        smallDelim = await Measure.ListPagesAsync(store.Service, "bench", smallTree, true, pages, 2, ct);
-    }
-
     var tree = new KeyTree(keys);
-    await using (var store = await Open())
+    await using var smallStore = await Open();
+    await using var store = await Open();
+    await Loader.LoadAsync(smallStore, Measure.Bucket, smallTree, ct);
+    Console.Error.WriteLine($"{backend}: loading {tree.Count:N0} keys");
+    var loadRate = await Loader.LoadAsync(store, Measure.Bucket, tree, ct);
+    var (smallNoDelim, noDelim) = await Measure.ListPagesAsync((smallStore.Service, smallTree), (store.Service, tree), false, pages, ct);
+    var (smallDelim, delim) = await Measure.ListPagesAsync((smallStore.Service, smallTree), (store.Service, tree), true, pages, ct);
+    var get = await Measure.GetAsync(store.Service, Measure.Bucket, tree, getOps, concurrency, ct);
+    var put = await Measure.PutAsync(store.Service, Measure.Bucket, putOps, concurrency, ct);
+
+    string big = Label(tree.Count), little = Label(smallTree.Count);
+    var ratioNoDelim = noDelim.P50Ms / smallNoDelim.P50Ms;
+    var ratioDelim = delim.P50Ms / smallDelim.P50Ms;
+    Line($"ns load {big} keys keys/s={loadRate:F0}");
+    Line($"ns list {big} keys page={Measure.PageSize} nodelim p50={noDelim.P50Ms:F2}ms p99={noDelim.P99Ms:F2}ms entries={noDelim.MeanEntries:F0}");
+    Line($"ns list {big} keys page={Measure.PageSize} delim p50={delim.P50Ms:F2}ms p99={delim.P99Ms:F2}ms entries={delim.MeanEntries:F0}");
+    Line($"ns list {little} keys page={Measure.PageSize} nodelim p50={smallNoDelim.P50Ms:F2}ms p99={smallNoDelim.P99Ms:F2}ms entries={smallNoDelim.MeanEntries:F0}");
+    Line($"ns list {little} keys page={Measure.PageSize} delim p50={smallDelim.P50Ms:F2}ms p99={smallDelim.P99Ms:F2}ms entries={smallDelim.MeanEntries:F0}");
+    Line($"ns list ratio {big}/{little} nodelim={ratioNoDelim:F2} delim={ratioDelim:F2} (target <= 2)");
+    Line($"ns put ops/s={put:F0} c={concurrency}");
+    Line($"ns get ops/s={get:F0} c={concurrency}");
+    results.Add(new
     {
-        Console.Error.WriteLine($"{backend}: loading {tree.Count:N0} keys");
-        var loadRate = await Loader.LoadAsync(store, "bench", tree, ct);
-        var noDelim = await Measure.ListPagesAsync(store.Service, "bench", tree, false, pages, 1, ct);
-        var delim = await Measure.ListPagesAsync(store.Service, "bench", tree, true, pages, 2, ct);
-        var get = await Measure.GetAsync(store.Service, "bench", tree, getOps, concurrency, ct);
-        var put = await Measure.PutAsync(store.Service, "bench", putOps, concurrency, ct);
+        backend, keys = tree.Count, smallKeys = smallTree.Count, page = Measure.PageSize, pages, concurrency,
+        loadKeysPerSecond = loadRate, listNoDelim = noDelim, listDelim = delim, smallListNoDelim = smallNoDelim,
+        smallListDelim = smallDelim, ratioNoDelim, ratioDelim, putOpsPerSecond = put, getOpsPerSecond = get,
+    });
 
-        string big = Label(tree.Count), little = Label(smallTree.Count);
-        var ratioNoDelim = noDelim.P50Ms / smallNoDelim.P50Ms;
-        var ratioDelim = delim.P50Ms / smallDelim.P50Ms;
-        Line($"ns load {big} keys keys/s={loadRate:F0}");
-        Line($"ns list {big} keys page={Measure.PageSize} nodelim p50={noDelim.P50Ms:F2}ms p99={noDelim.P99Ms:F2}ms entries={noDelim.MeanEntries:F0}");
-        Line($"ns list {big} keys page={Measure.PageSize} delim p50={delim.P50Ms:F2}ms p99={delim.P99Ms:F2}ms entries={delim.MeanEntries:F0}");
-        Line($"ns list {little} keys page={Measure.PageSize} nodelim p50={smallNoDelim.P50Ms:F2}ms p99={smallNoDelim.P99Ms:F2}ms entries={smallNoDelim.MeanEntries:F0}");
-        Line($"ns list {little} keys page={Measure.PageSize} delim p50={smallDelim.P50Ms:F2}ms p99={smallDelim.P99Ms:F2}ms entries={smallDelim.MeanEntries:F0}");
-        Line($"ns list ratio {big}/{little} nodelim={ratioNoDelim:F2} delim={ratioDelim:F2} (target <= 2)");
-        Line($"ns put ops/s={put:F0} c={concurrency}");
-        Line($"ns get ops/s={get:F0} c={concurrency}");
-        results.Add(new
-        {
-            backend, keys = tree.Count, smallKeys = smallTree.Count, page = Measure.PageSize, pages, concurrency,
-            loadKeysPerSecond = loadRate, listNoDelim = noDelim, listDelim = delim, smallListNoDelim = smallNoDelim,
-            smallListDelim = smallDelim, ratioNoDelim, ratioDelim, putOpsPerSecond = put, getOpsPerSecond = get,
-        });
-
-        void Line(string text) => Console.WriteLine($"{text} backend={backend}");
-    }
+    void Line(string text) => Console.WriteLine($"{text} backend={backend}");
 }
 
 var json = o.GetValueOrDefault("json") ?? Path.Combine("bench-results", "nsbench.json");
