@@ -4,9 +4,10 @@ using Namespace.Tests.Support;
 
 namespace Namespace.Tests;
 
-public sealed class BucketTests : IAsyncLifetime
+/// <summary>Contract tests: every backend must pass them (one subclass per backend below).</summary>
+public abstract class BucketTests(Backend backend) : IAsyncLifetime
 {
-    private readonly NamespaceHarness _h = NamespaceHarness.Create();
+    private readonly NamespaceHarness _h = NamespaceHarness.Create(backend);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -88,7 +89,7 @@ public sealed class BucketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SqliteStore_Reopen_KeepsCommittedState()
+    public async Task Store_Reopen_KeepsCommittedState()
     {
         await _h.Service.CreateBucketAsync("bkt", "alice", "", default);
         await _h.Service.PutObjectAsync(Objects.Version("bkt", "k", "v1"), "", false, default);
@@ -101,3 +102,7 @@ public sealed class BucketTests : IAsyncLifetime
         Assert.Equal((1UL, 1UL, 1UL, 100UL), (stats.Buckets, stats.Objects, stats.Versions, stats.Bytes));
     }
 }
+
+public sealed class BucketTestsOnSqlite() : BucketTests(Backend.Sqlite);
+
+public sealed class BucketTestsOnPostgres() : BucketTests(Backend.Postgres);

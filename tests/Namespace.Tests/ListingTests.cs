@@ -3,9 +3,10 @@ using Namespace.Tests.Support;
 
 namespace Namespace.Tests;
 
-public sealed class ListingTests : IAsyncLifetime
+/// <summary>Contract tests: every backend must pass them (one subclass per backend below).</summary>
+public abstract class ListingTests(Backend backend) : IAsyncLifetime
 {
-    private readonly NamespaceHarness _h = NamespaceHarness.Create();
+    private readonly NamespaceHarness _h = NamespaceHarness.Create(backend);
 
     public Task InitializeAsync() => _h.Service.CreateBucketAsync("bkt", "alice", "", default);
 
@@ -151,3 +152,7 @@ public sealed class ListingTests : IAsyncLifetime
     private async Task<ObjectVersion> Put(string key) =>
         (await _h.Service.PutObjectAsync(Objects.Version("bkt", key), "", false, default)).Object;
 }
+
+public sealed class ListingTestsOnSqlite() : ListingTests(Backend.Sqlite);
+
+public sealed class ListingTestsOnPostgres() : ListingTests(Backend.Postgres);

@@ -5,10 +5,11 @@ using Namespace.Tests.Support;
 
 namespace Namespace.Tests;
 
-public sealed class MultipartTests : IAsyncLifetime
+/// <summary>Contract tests: every backend must pass them (one subclass per backend below).</summary>
+public abstract class MultipartTests(Backend backend) : IAsyncLifetime
 {
     private const ulong FiveMiB = 5UL * 1024 * 1024;
-    private readonly NamespaceHarness _h = NamespaceHarness.Create();
+    private readonly NamespaceHarness _h = NamespaceHarness.Create(backend);
     private string _uploadId = "";
 
     public async Task InitializeAsync()
@@ -171,3 +172,7 @@ public sealed class MultipartTests : IAsyncLifetime
         _h.Service.CompleteMultipartUploadAsync("bkt", "big", _uploadId,
             parts.Select(p => new CompletedPart { PartNumber = p.Number, Etag = p.ETag }).ToList(), "", false, default);
 }
+
+public sealed class MultipartTestsOnSqlite() : MultipartTests(Backend.Sqlite);
+
+public sealed class MultipartTestsOnPostgres() : MultipartTests(Backend.Postgres);

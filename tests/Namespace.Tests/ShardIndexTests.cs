@@ -5,9 +5,10 @@ using Namespace.Tests.Support;
 
 namespace Namespace.Tests;
 
-public sealed class ShardIndexTests : IAsyncLifetime
+/// <summary>Contract tests: every backend must pass them (one subclass per backend below).</summary>
+public abstract class ShardIndexTests(Backend backend) : IAsyncLifetime
 {
-    private readonly NamespaceHarness _h = NamespaceHarness.Create();
+    private readonly NamespaceHarness _h = NamespaceHarness.Create(backend);
 
     public Task InitializeAsync() => _h.Service.CreateBucketAsync("bkt", "alice", "", default);
 
@@ -110,3 +111,7 @@ public sealed class ShardIndexTests : IAsyncLifetime
         await Assert.ThrowsAsync<NamespaceException>(() => _h.Service.GetObjectAsync("bkt", "b", "", default));
     }
 }
+
+public sealed class ShardIndexTestsOnSqlite() : ShardIndexTests(Backend.Sqlite);
+
+public sealed class ShardIndexTestsOnPostgres() : ShardIndexTests(Backend.Postgres);

@@ -4,9 +4,10 @@ using Namespace.Tests.Support;
 
 namespace Namespace.Tests;
 
-public sealed class VersioningTests : IAsyncLifetime
+/// <summary>Contract tests: every backend must pass them (one subclass per backend below).</summary>
+public abstract class VersioningTests(Backend backend) : IAsyncLifetime
 {
-    private readonly NamespaceHarness _h = NamespaceHarness.Create();
+    private readonly NamespaceHarness _h = NamespaceHarness.Create(backend);
 
     public Task InitializeAsync() => _h.Service.CreateBucketAsync("bkt", "alice", "", default);
 
@@ -165,3 +166,7 @@ public sealed class VersioningTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.NoSuchKey, noKey.Code);
     }
 }
+
+public sealed class VersioningTestsOnSqlite() : VersioningTests(Backend.Sqlite);
+
+public sealed class VersioningTestsOnPostgres() : VersioningTests(Backend.Postgres);

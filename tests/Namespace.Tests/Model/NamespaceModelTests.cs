@@ -6,7 +6,7 @@ using Namespace.Tests.Support;
 namespace Namespace.Tests.Model;
 
 /// <summary>
-/// Random operation histories run through the reference model and the SQLite-backed service; every answer
+/// Random operation histories run through the reference model and the service on each backend; every answer
 /// (commit outcome, GET, every page of every listing, counters) must match, across reopen of the database.
 /// A failure prints the seed: rerun with CsCheck_Seed=&lt;seed&gt; to replay it.
 /// </summary>
@@ -32,19 +32,21 @@ public sealed class NamespaceModelTests
         (1, Gen.OneOf(VersioningState.Enabled, VersioningState.Suspended).Select(s => (Op)new VersioningOp(s))),
         (1, Gen.Const((Op)new ReopenOp())));
 
-    [Fact]
-    public void NamespaceService_RandomHistories_MatchModel()
+    [Theory]
+    [InlineData(Backend.Sqlite)]
+    [InlineData(Backend.Postgres)]
+    public void NamespaceService_RandomHistories_MatchModel(Backend backend)
     {
         GenOp.List[1, 40].Sample(
-            ops => RunHistory(ops).GetAwaiter().GetResult(),
+            ops => RunHistory(backend, ops).GetAwaiter().GetResult(),
             iter: 100,
             threads: 1,
             print: ops => string.Join("; ", ops));
     }
 
-    private static async Task RunHistory(List<Op> ops)
+    private static async Task RunHistory(Backend backend, List<Op> ops)
     {
-        await using var h = NamespaceHarness.Create();
+        await using var h = NamespaceHarness.Create(backend);
         var model = new NamespaceModel();
         await h.Service.CreateBucketAsync(Bucket, "owner", "", default);
         foreach (var op in ops)

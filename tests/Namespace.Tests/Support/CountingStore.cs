@@ -41,6 +41,10 @@ public sealed class CountingStore(INamespaceStore inner) : INamespaceStore
         public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive) =>
             owner.Count(r.SeekLatest(bucket, from, toExclusive));
 
+        public IEnumerable<VersionRecord> SeekLatestRollingUp(
+            string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter) =>
+            owner.Count(r.SeekLatestRollingUp(bucket, from, toExclusive, prefixLength, delimiter));
+
         public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive) =>
             owner.Count(r.SeekVersions(bucket, from, toExclusive));
 

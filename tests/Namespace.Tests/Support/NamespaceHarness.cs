@@ -1,11 +1,19 @@
 using System.Collections.Concurrent;
 using Cairn.Namespace.Domain;
 using Cairn.Namespace.Store;
+using Cairn.Namespace.Store.Postgres;
 using Cairn.Namespace.Store.Sqlite;
 using Cairn.Namespace.Telemetry;
 using Cairn.Namespace.V1;
 
 namespace Namespace.Tests.Support;
+
+/// <summary>The backends every contract and model test runs against.</summary>
+public enum Backend
+{
+    Sqlite,
+    Postgres,
+}
 
 public sealed class FailingGarbageSink : IGarbageSink
 {
@@ -24,17 +32,29 @@ public sealed class RecordingGarbageSink : IGarbageSink
     }
 }
 
-/// <summary>A NamespaceService over a SQLite store in its own temp directory; reopenable like a restart.</summary>
+/// <summary>
+/// A NamespaceService over a fresh store of the chosen backend (SQLite in its own temp directory, or its own
+/// PostgreSQL schema); reopenable like a restart, and able to start more instances on the same database.
+/// </summary>
 public sealed class NamespaceHarness : IAsyncDisposable
 {
     private readonly NamespaceMetrics _metrics = new();
+    private readonly PostgresTestDatabase? _postgres;
+    private readonly List<INamespaceStore> _extraStores = [];
 
-    private NamespaceHarness(string directory)
+    private readonly int _firstScanBatch;
+
+    private NamespaceHarness(Backend backend, string directory, int firstScanBatch)
     {
+        Backend = backend;
+        _firstScanBatch = firstScanBatch;
         Directory = directory;
-        Store = SqliteNamespaceStore.Open(directory);
+        _postgres = backend == Backend.Postgres ? PostgresTestDatabase.Create() : null;
+        Store = OpenStore();
         Service = Build(Store);
     }
+
+    public Backend Backend { get; }
 
     public string Directory { get; }
 
@@ -55,15 +75,25 @@ public sealed class NamespaceHarness : IAsyncDisposable
         }
     }
 
-    public static NamespaceHarness Create() =>
-        new(Path.Combine(Path.GetTempPath(), "cairn-ns-tests", Guid.NewGuid().ToString("n")));
+    /// <param name="backend">The store under the service.</param>
+    /// <param name="postgresFirstScanBatch">Small by default so that tests cross the PostgreSQL scans' batch seams.</param>
+    public static NamespaceHarness Create(Backend backend = Backend.Sqlite, int postgresFirstScanBatch = 2) =>
+        new(backend, Path.Combine(Path.GetTempPath(), "cairn-ns-tests", Guid.NewGuid().ToString("n")), postgresFirstScanBatch);
 
-    /// <summary>Closes the database and opens it again: what survives is what was committed.</summary>
+    /// <summary>Closes the store and opens it again: what survives is what was committed.</summary>
     public async Task ReopenAsync()
     {
         await Store.DisposeAsync();
-        Store = SqliteNamespaceStore.Open(Directory);
+        Store = OpenStore();
         Service = Build(Store);
+    }
+
+    /// <summary>Another namespace instance on the same database (PostgreSQL: how the service scales out).</summary>
+    public NamespaceService StartAnotherInstance()
+    {
+        var store = OpenStore();
+        _extraStores.Add(store);
+        return Build(store);
     }
 
     /// <summary>Swaps in a decorated store (e.g. one that counts rows read).</summary>
@@ -71,17 +101,34 @@ public sealed class NamespaceHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var store in _extraStores)
+        {
+            await store.DisposeAsync();
+        }
+
         await Store.DisposeAsync();
         _metrics.Dispose();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            if (System.IO.Directory.Exists(Directory))
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
         }
         catch (IOException)
         {
             // A leftover temp directory is harmless; failing the test for it would not be.
         }
     }
+
+    private INamespaceStore OpenStore() => _postgres is null
+        ? SqliteNamespaceStore.Open(Directory)
+        : PostgresNamespaceStore.Open(_postgres.ConnectionString, _firstScanBatch);
 
     private NamespaceService Build(INamespaceStore store) =>
         new(store, SinkOverride ?? Garbage, _metrics, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NamespaceService>.Instance);

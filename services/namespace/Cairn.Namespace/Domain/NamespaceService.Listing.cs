@@ -15,7 +15,7 @@ public sealed record VersionListing(
 
 /// <summary>
 /// Listing costs O(page): rows are read lazily in key order, and when a key rolls up into a common prefix the
-/// scan stops and re-seeks to the end of that prefix, so the keys under it are never read.
+/// store seeks to the end of that prefix (INamespaceReader.SeekLatestRollingUp), so the keys under it are never read.
 /// </summary>
 public sealed partial class NamespaceService
 {
@@ -31,30 +31,28 @@ public sealed partial class NamespaceService
             var truncated = false;
             var last = "";
             var lo = range.Start(startAfter);
-            while (lo is not null && !truncated)
+
+            // The store rolls keys up into common prefixes itself, seeking past each one, so every row is an entry.
+            var rows = lo is null ? []
+                : range.HasDelimiter ? r.SeekLatestRollingUp(bucket, lo, range.End, range.Prefix.Length, range.Delimiter)
+                : r.SeekLatest(bucket, lo, range.End);
+            foreach (var row in rows)
             {
-                byte[]? reseek = null;
-                foreach (var row in r.SeekLatest(bucket, lo, range.End))
+                if (objects.Count + prefixes.Count == limit)
                 {
-                    if (objects.Count + prefixes.Count == limit)
-                    {
-                        truncated = true;
-                        break;
-                    }
+                    truncated = true;
+                    break;
+                }
 
-                    if (range.CommonPrefix(row.Key) is { } cp)
-                    {
-                        prefixes.Add(last = ObjectKeys.Decode(cp));
-                        reseek = ObjectKeys.PrefixEnd(cp) ?? [];
-                        break;
-                    }
-
+                if (range.CommonPrefix(row.Key) is { } cp)
+                {
+                    prefixes.Add(last = ObjectKeys.Decode(cp));
+                }
+                else
+                {
                     objects.Add(ForListing(row.Object, isLatest: true));
                     last = row.Object.Key;
                 }
-
-                // Without a re-seek the scan ran to the end of the range (or the page filled).
-                lo = reseek is { Length: > 0 } ? reseek : null;
             }
 
             return new ObjectListing(objects, prefixes, truncated, truncated ? last : "");
@@ -145,6 +143,10 @@ public sealed partial class NamespaceService
         private readonly byte[] _delimiter = ObjectKeys.Encode(delimiter);
 
         public byte[] Prefix { get; } = ObjectKeys.Encode(prefix);
+
+        public byte[] Delimiter => _delimiter;
+
+        public bool HasDelimiter => _delimiter.Length > 0;
 
         public byte[]? End => ObjectKeys.PrefixEnd(Prefix);
 

@@ -36,6 +36,13 @@ public interface INamespaceReader
     /// </summary>
     IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive);
 
+    /// <summary>
+    /// <see cref="SeekLatest"/> with S3's delimiter roll-up done by the store: after a row whose key holds
+    /// <paramref name="delimiter"/> past its first <paramref name="prefixLength"/> bytes, the scan continues at the
+    /// first key beyond that whole common prefix. One row per common prefix, never its other keys; lazy.
+    /// </summary>
+    IEnumerable<VersionRecord> SeekLatestRollingUp(string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter);
+
     /// <summary>All versions in (key ascending, newest first) order from <paramref name="from"/>; lazy.</summary>
     IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive);
 

@@ -7,7 +7,7 @@ namespace Cairn.Namespace.Store.Sqlite;
 /// acknowledged). Writes are serialised on one connection (SQLite has one writer anyway; queuing in-process
 /// avoids busy-retry storms); reads use pooled connections, each on its own WAL snapshot.
 /// </summary>
-public sealed class SqliteNamespaceStore : INamespaceStore, IDisposable
+public sealed class SqliteNamespaceStore : INamespaceStore, INamespaceBulkLoader, IDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -69,15 +69,24 @@ public sealed class SqliteNamespaceStore : INamespaceStore, IDisposable
 
     public async Task<T> WriteAsync<T>(Func<INamespaceWriter, T> write, CancellationToken ct)
     {
+        var result = default(T)!;
+        await InWriteTransactionAsync(tx => result = write(new SqliteSession(_writer, tx)), ct);
+        return result;
+    }
+
+    public Task BulkInsertNewKeysAsync(IReadOnlyList<VersionRecord> versions, CancellationToken ct) =>
+        InWriteTransactionAsync(tx => SqliteBulkLoad.Insert(_writer, tx, versions), ct);
+
+    private async Task InWriteTransactionAsync(Action<SqliteTransaction> work, CancellationToken ct)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writeLock.WaitAsync(ct);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var tx = _writer.BeginTransaction();
-            var result = write(new SqliteSession(_writer, tx));
+            work(tx);
             tx.Commit();
-            return result;
         }
         finally
         {

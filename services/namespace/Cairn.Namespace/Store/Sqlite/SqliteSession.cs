@@ -63,6 +63,10 @@ internal sealed partial class SqliteSession : INamespaceWriter
         return ReadVersions(Command(sql, ("$b", bucket), ("$lo", from), ("$hi", toExclusive)));
     }
 
+    public IEnumerable<VersionRecord> SeekLatestRollingUp(
+        string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter) =>
+        RollUp.Seek(this, bucket, from, toExclusive, prefixLength, delimiter);
+
     public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive)
     {
         var upper = toExclusive is null ? "" : " AND v.key < $hi";

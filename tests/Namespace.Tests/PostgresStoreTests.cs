@@ -1,0 +1,92 @@
+using Cairn.Namespace.Store.Postgres;
+using Namespace.Tests.Support;
+
+namespace Namespace.Tests;
+
+/// <summary>What only the PostgreSQL backend has: its schema stamp, concurrent start-up, and the cost of a listing in rows fetched.</summary>
+public sealed class PostgresStoreTests : IAsyncLifetime
+{
+    private readonly PostgresTestDatabase _db = PostgresTestDatabase.Create();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _db.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task PostgresNamespaceStore_Open_RefusesNewerSchemaVersion()
+    {
+        await using (PostgresNamespaceStore.Open(_db.ConnectionString))
+        {
+        }
+
+        _db.Execute("UPDATE cairn_meta SET value = 2 WHERE name = 'schema_version'");
+
+        var e = Assert.Throws<InvalidOperationException>(() => PostgresNamespaceStore.Open(_db.ConnectionString));
+        Assert.Contains("newer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PostgresNamespaceStore_Open_RefusesForeignSchema()
+    {
+        _db.Execute("CREATE TABLE versions(x int)");
+
+        Assert.Throws<InvalidOperationException>(() => PostgresNamespaceStore.Open(_db.ConnectionString));
+    }
+
+    [Fact]
+    public async Task PostgresNamespaceStore_Open_ConcurrentInstancesOnAFreshSchemaAllStart()
+    {
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresNamespaceStore.Open(_db.ConnectionString))));
+
+        foreach (var store in stores)
+        {
+            var counters = await store.ReadAsync(r => r.GetCounters(), default);
+            Assert.Equal(0, counters.Objects);
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task PostgresNamespaceStore_ListWithDelimiter_FetchesRowsPerPrefixNotPerKey()
+    {
+        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresFirstScanBatch: 32);
+        await h.Service.CreateBucketAsync("bkt", "alice", "", default);
+        for (var p = 0; p < 3; p++)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await h.Service.PutObjectAsync(Objects.Version("bkt", $"dir{p}/{i:D4}"), "", false, default);
+            }
+        }
+
+        var store = (PostgresNamespaceStore)h.Store;
+        var before = store.RowsFetched;
+        var page = await h.Service.ListObjectsAsync("bkt", "", "/", "", 1000, default);
+
+        Assert.Equal(["dir0/", "dir1/", "dir2/"], page.CommonPrefixes);
+        var fetched = store.RowsFetched - before;
+        // One full first batch, then scans sized to the single row each common prefix needs.
+        Assert.True(fetched <= 32 + (2 * 2), $"fetched {fetched} rows for 3 common prefixes over 600 keys");
+    }
+
+    [Fact]
+    public async Task PostgresNamespaceStore_ListWithoutDelimiter_FetchesAboutOnePage()
+    {
+        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresFirstScanBatch: 32);
+        await h.Service.CreateBucketAsync("bkt", "alice", "", default);
+        for (var i = 0; i < 400; i++)
+        {
+            await h.Service.PutObjectAsync(Objects.Version("bkt", $"k{i:D4}"), "", false, default);
+        }
+
+        var store = (PostgresNamespaceStore)h.Store;
+        var before = store.RowsFetched;
+        var page = await h.Service.ListObjectsAsync("bkt", "", "", "k0100", 50, default);
+
+        Assert.Equal(50, page.Objects.Count);
+        Assert.Equal("k0101", page.Objects[0].Key);
+        var fetched = store.RowsFetched - before;
+        // Batches of 32 then 128: bounded by the page, whatever the 400 keys around it.
+        Assert.True(fetched <= 32 + 128, $"fetched {fetched} rows for a 50-key page");
+    }
+}

@@ -1,0 +1,46 @@
+using Cairn.Namespace.Domain;
+using Cairn.Namespace.Store;
+using Namespace.Tests.Support;
+
+namespace Namespace.Tests;
+
+/// <summary>The generic delimiter roll-up (the embedded store's): it must seek past a prefix, not read through it.</summary>
+public sealed class RollUpTests : IAsyncLifetime
+{
+    private readonly NamespaceHarness _h = NamespaceHarness.Create(Backend.Sqlite);
+
+    public async Task InitializeAsync()
+    {
+        await _h.Service.CreateBucketAsync("bkt", "alice", "", default);
+        for (var i = 0; i < 200; i++)
+        {
+            await _h.Service.PutObjectAsync(Objects.Version("bkt", $"a/{i:D3}"), "", false, default);
+        }
+
+        await _h.Service.PutObjectAsync(Objects.Version("bkt", "b"), "", false, default);
+        await _h.Service.PutObjectAsync(Objects.Version("bkt", "c/1"), "", false, default);
+    }
+
+    public Task DisposeAsync() => _h.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task RollUp_Seek_ReadsOneRowPerCommonPrefix()
+    {
+        var counting = new CountingStore(_h.Store);
+
+        var keys = await counting.ReadAsync(
+            r => RollUp.Seek(r, "bkt", [], null, 0, "/"u8.ToArray()).Select(v => ObjectKeys.Decode(v.Key)).ToList(), default);
+
+        Assert.Equal(["a/000", "b", "c/1"], keys);
+        Assert.True(counting.RowsRead <= 3 + 2, $"read {counting.RowsRead} rows for 3 entries");
+    }
+
+    [Fact]
+    public void RollUp_NextStart_SkipsTheWholeCommonPrefix()
+    {
+        var next = RollUp.NextStart("p/x/y"u8.ToArray(), 2, "/"u8.ToArray());
+
+        Assert.Equal("p/x0"u8.ToArray(), next);
+        Assert.Equal("p/z\0"u8.ToArray(), RollUp.NextStart("p/z"u8.ToArray(), 2, "/"u8.ToArray()));
+    }
+}
