@@ -1,10 +1,11 @@
 using Cairn.StorageNode.Shards;
+using Cairn.StorageNode.Shards.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.StorageNode.Disks;
 
 /// <summary>The disks of this node, opened once at start, looked up by disk id.</summary>
-public sealed class DiskSet
+public sealed class DiskSet : IDisposable
 {
     private readonly Dictionary<string, Disk> _byId;
 
@@ -28,11 +29,20 @@ public sealed class DiskSet
         {
             string path = System.IO.Path.GetFullPath(options.DiskPaths[i]);
             string id = DiskIdentity.LoadOrCreate(path, $"{options.NodeId}-d{i}");
-            var store = FileShardStore.Open(path, options.DiskCapacityBytes, time, loggers.CreateLogger<FileShardStore>());
+            var store = ShardEngine.Open(path, new EngineOptions { CapacityBytes = options.DiskCapacityBytes }, time, loggers.CreateLogger<ShardEngine>());
             disks.Add(new Disk(id, path, new InstrumentedShardStore(store, id, metrics)));
         }
 
         return new DiskSet(disks);
+    }
+
+    /// <summary>Lets each engine finish its queued commits and close its files.</summary>
+    public void Dispose()
+    {
+        foreach (var disk in All)
+        {
+            disk.Store.Dispose();
+        }
     }
 
     /// <summary>The disk, or <see cref="UnknownDiskException"/> when this node has no such disk.</summary>

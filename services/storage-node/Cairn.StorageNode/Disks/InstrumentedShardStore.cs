@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Cairn.StorageNode.Shards;
+using Cairn.StorageNode.Shards.Engine;
 
 namespace Cairn.StorageNode.Disks;
 
@@ -8,7 +9,7 @@ namespace Cairn.StorageNode.Disks;
 /// Health and heat around one disk's store: counts operations, bytes, errors and latency, applies injected
 /// faults, and marks the disk failed after repeated real I/O errors (then every call is refused).
 /// </summary>
-public sealed class InstrumentedShardStore(IShardStore inner, string diskId, StorageNodeMetrics? metrics = null) : IShardStore
+public sealed class InstrumentedShardStore(IShardStore inner, string diskId, StorageNodeMetrics? metrics = null) : IShardStore, IDisposable
 {
     /// <summary>Consecutive real I/O errors after which the disk is declared failed.</summary>
     public const int FailureThreshold = 5;
@@ -85,6 +86,11 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
     }
 
     public StoreUsage GetUsage() => inner.GetUsage();
+
+    /// <summary>The engine's own figures (commit queue depth, batches, dead bytes), when the store is the engine.</summary>
+    public EngineStats? EngineStats => (inner as ShardEngine)?.Stats;
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
 
     private async Task BeforeAsync(CancellationToken ct)
     {
