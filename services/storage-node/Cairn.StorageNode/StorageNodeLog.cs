@@ -23,6 +23,9 @@ internal static partial class StorageNodeLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Imported {Count} shard files of the old one-file-per-shard layout into the engine on {Root}")]
     public static partial void LegacyShardsImported(ILogger logger, int count, string root);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Disk {DiskId} at {Path} cannot be opened and is marked failed: {Reason}")]
+    public static partial void DiskFailedToOpen(ILogger logger, string diskId, string path, string reason);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Registered node {NodeId} ({DiskCount} disks) with placement as {Endpoint}")]
     public static partial void Registered(ILogger logger, string nodeId, int diskCount, string endpoint);
 
