@@ -135,6 +135,18 @@ public sealed class ExtentSet : IDisposable
     {
         lock (_lock)
         {
+            // Most shards sit in one extent: no list, no search.
+            if (InOneExtent(entry.Chunks))
+            {
+                if (!_extents.TryGetValue(entry.Chunks[0].ExtentId, out var only))
+                {
+                    return null;
+                }
+
+                only.Pins++;
+                return [only];
+            }
+
             var result = new List<Extent>(1);
             foreach (var chunk in entry.Chunks)
             {
@@ -228,6 +240,19 @@ public sealed class ExtentSet : IDisposable
 
             _extents.Clear();
         }
+    }
+
+    private static bool InOneExtent(ChunkLocation[] chunks)
+    {
+        for (int i = 1; i < chunks.Length; i++)
+        {
+            if (chunks[i].ExtentId != chunks[0].ExtentId)
+            {
+                return false;
+            }
+        }
+
+        return chunks.Length > 0;
     }
 
     private Extent CreateLocked()
