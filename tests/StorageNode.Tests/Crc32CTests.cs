@@ -15,7 +15,10 @@ public class Crc32CTests
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
+    [InlineData((3 * 1360) - 1)] // just below the small three-lane path
+    [InlineData(3 * 1360)]
     [InlineData(4096)]
+    [InlineData(8191)]
     [InlineData((3 * 4096) - 1)]
     [InlineData(3 * 4096)]
     [InlineData((7 * 4096) + 13)]

@@ -29,7 +29,11 @@ public sealed class RegistrationTests : IDisposable
         _disks = DiskSet.Open(_options, TimeProvider.System, NullLoggerFactory.Instance, metrics: null);
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _disks.Dispose();
+        _dir.Dispose();
+    }
 
     [Fact]
     public async Task PlacementRegistration_Execute_RetriesWhenDownAndRegistersAgainWhenForgotten()

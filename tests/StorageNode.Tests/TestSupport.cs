@@ -1,5 +1,6 @@
 using Cairn.StorageNode.Client;
 using Cairn.StorageNode.Shards;
+using Cairn.StorageNode.Shards.Engine;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace StorageNode.Tests;
@@ -35,8 +36,18 @@ public sealed class FixedTime(DateTimeOffset now) : TimeProvider
 
 public static class ShardData
 {
-    public static FileShardStore Open(string root, long? capacity = null) =>
-        FileShardStore.Open(root, capacity, new FixedTime(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), NullLogger.Instance);
+    public static readonly FixedTime Clock = new(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+
+    /// <summary>An engine on a real directory, background reclamation off so tests drive it.</summary>
+    public static ShardEngine Open(string root, long? capacity = null, long extentBytes = 128L * 1024 * 1024) =>
+        ShardEngine.Open(root, Options(capacity, extentBytes), Clock, NullLogger.Instance);
+
+    /// <summary>An engine on an in-memory disk that can crash.</summary>
+    public static ShardEngine Open(CrashingDiskFiles disk, long? capacity = null, long extentBytes = 1024, long checkpointFloorBytes = 2048) =>
+        ShardEngine.Open(disk, "mem", Options(capacity, extentBytes) with { CheckpointFloorBytes = checkpointFloorBytes }, Clock, NullLogger.Instance);
+
+    public static EngineOptions Options(long? capacity, long extentBytes) =>
+        new() { CapacityBytes = capacity, ExtentBytes = extentBytes, BackgroundReclamation = false };
 
     /// <summary>Deterministic pseudo-random bytes.</summary>
     public static byte[] Bytes(int length, int seed)
@@ -88,9 +99,46 @@ public static class ShardData
         return result.ToArray();
     }
 
-    public static string FileOf(string root, string shardId)
+    /// <summary>The extent file offset of the first occurrence of <paramref name="needle"/> (a chunk's payload).</summary>
+    public static (string File, long Offset) Locate(string root, byte[] needle)
     {
-        string stem = ShardIds.FileStem(ShardIds.Validate(shardId));
-        return System.IO.Path.Combine(root, "shards", stem[..2], stem + ".shard");
+        foreach (string file in Directory.EnumerateFiles(System.IO.Path.Combine(root, "extents")).Order(StringComparer.Ordinal))
+        {
+            int at = File.ReadAllBytes(file).AsSpan().IndexOf(needle);
+            if (at >= 0)
+            {
+                return (file, at);
+            }
+        }
+
+        throw new InvalidOperationException("bytes not found in any extent");
+    }
+
+    /// <summary>Flips one bit of a file in place.</summary>
+    public static void Flip(string file, long offset, byte xor = 0x10)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
+        stream.Position = offset;
+        int b = stream.ReadByte();
+        stream.Position = offset;
+        stream.WriteByte((byte)(b ^ xor));
+    }
+}
+
+/// <summary>Waits for a condition with a deadline instead of sleeping a fixed time.</summary>
+public static class Poll
+{
+    public static async Task Until(Func<bool> condition, int timeoutMs = 30_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("condition not met before the deadline");
+            }
+
+            await Task.Delay(5);
+        }
     }
 }

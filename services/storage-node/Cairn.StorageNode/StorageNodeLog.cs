@@ -14,6 +14,18 @@ internal static partial class StorageNodeLog
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Scrub found shard {ShardId} on {Root} corrupt: {Reason}")]
     public static partial void CorruptShard(ILogger logger, string shardId, string root, string reason);
 
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Reclamation on {Root} failed: {Reason}")]
+    public static partial void ReclamationFailed(ILogger logger, string root, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Evacuation of extent {ExtentId} on {Root} stopped; the extent is kept: {Reason}")]
+    public static partial void EvacuationStopped(ILogger logger, uint extentId, string root, string reason);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Imported {Count} shard files of the old one-file-per-shard layout into the engine on {Root}")]
+    public static partial void LegacyShardsImported(ILogger logger, int count, string root);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Disk {DiskId} at {Path} cannot be opened and is marked failed: {Reason}")]
+    public static partial void DiskFailedToOpen(ILogger logger, string diskId, string path, string reason);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Registered node {NodeId} ({DiskCount} disks) with placement as {Endpoint}")]
     public static partial void Registered(ILogger logger, string nodeId, int diskCount, string endpoint);
 

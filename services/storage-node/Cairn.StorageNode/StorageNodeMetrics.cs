@@ -39,10 +39,22 @@ public sealed class StorageNodeMetrics
         Meter.CreateObservableGauge("cairn.storage.disk.used", () => Observe(disks, d => d.UsedBytes), unit: "By");
         Meter.CreateObservableGauge("cairn.storage.disk.capacity", () => Observe(disks, d => d.CapacityBytes), unit: "By");
         Meter.CreateObservableGauge("cairn.storage.disk.shards", () => Observe(disks, d => d.ShardCount));
+        Meter.CreateObservableGauge("cairn.storage.disk.queue_depth", () => ObserveDisk(disks, d => d.Store.Counters.QueueDepth), description: "Disk operations started and not finished");
+        Meter.CreateObservableGauge("cairn.storage.engine.commit_queue", () => ObserveEngine(disks, e => e.CommitQueueDepth), description: "Writes and deletes waiting for, or in, a group commit");
+        Meter.CreateObservableGauge("cairn.storage.engine.dead_bytes", () => ObserveEngine(disks, e => e.DeadBytes), unit: "By", description: "Extent bytes no shard references, until reclamation frees them");
+        Meter.CreateObservableCounter("cairn.storage.engine.commit_batches", () => ObserveEngine(disks, e => e.CommitBatches), description: "Group commits (two fsyncs each)");
+        Meter.CreateObservableCounter("cairn.storage.engine.commit_requests", () => ObserveEngine(disks, e => e.CommitRequests), description: "Writes and deletes made durable by group commits");
     }
 
     private static IEnumerable<Measurement<long>> Observe(Disks.DiskSet disks, Func<Shards.StoreUsage, long> pick) =>
         disks.All.Select(d => new Measurement<long>(pick(d.Store.GetUsage()), new KeyValuePair<string, object?>("disk", d.Id)));
+
+    private static IEnumerable<Measurement<long>> ObserveDisk(Disks.DiskSet disks, Func<Disks.Disk, long> pick) =>
+        disks.All.Select(d => new Measurement<long>(pick(d), new KeyValuePair<string, object?>("disk", d.Id)));
+
+    private static IEnumerable<Measurement<long>> ObserveEngine(Disks.DiskSet disks, Func<Shards.Engine.EngineStats, long> pick) =>
+        disks.All.Where(d => d.Store.EngineStats is not null)
+            .Select(d => new Measurement<long>(pick(d.Store.EngineStats!.Value), new KeyValuePair<string, object?>("disk", d.Id)));
 
     private void Record(string diskId, string op, long bytes, double milliseconds)
     {

@@ -1,10 +1,11 @@
 using Cairn.StorageNode.Shards;
+using Cairn.StorageNode.Shards.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.StorageNode.Disks;
 
 /// <summary>The disks of this node, opened once at start, looked up by disk id.</summary>
-public sealed class DiskSet
+public sealed class DiskSet : IDisposable
 {
     private readonly Dictionary<string, Disk> _byId;
 
@@ -28,11 +29,41 @@ public sealed class DiskSet
         {
             string path = System.IO.Path.GetFullPath(options.DiskPaths[i]);
             string id = DiskIdentity.LoadOrCreate(path, $"{options.NodeId}-d{i}");
-            var store = FileShardStore.Open(path, options.DiskCapacityBytes, time, loggers.CreateLogger<FileShardStore>());
-            disks.Add(new Disk(id, path, new InstrumentedShardStore(store, id, metrics)));
+            disks.Add(new Disk(id, path, OpenStore(path, id, options, time, loggers, metrics)));
         }
 
         return new DiskSet(disks);
+    }
+
+    /// <summary>
+    /// The disk's engine, or, when its index or files cannot be opened, a store that refuses everything and
+    /// reports the disk failed: one bad disk takes itself out of placement, not the whole node.
+    /// </summary>
+    private static InstrumentedShardStore OpenStore(string path, string id, StorageNodeOptions options, TimeProvider time, ILoggerFactory loggers, StorageNodeMetrics? metrics)
+    {
+        var logger = loggers.CreateLogger<ShardEngine>();
+        try
+        {
+            var engine = ShardEngine.Open(path, new EngineOptions { CapacityBytes = options.DiskCapacityBytes }, time, logger);
+            LegacyShardImport.Run(engine, path, logger);
+            return new InstrumentedShardStore(engine, id, metrics);
+        }
+        catch (Exception ex) when (ex is ExtentFormatException or IOException or UnauthorizedAccessException or DiskIoException)
+        {
+            StorageNodeLog.DiskFailedToOpen(logger, id, path, ex.Message);
+            var failed = new InstrumentedShardStore(new UnopenedShardStore(id), id, metrics);
+            failed.MarkFailed();
+            return failed;
+        }
+    }
+
+    /// <summary>Lets each engine finish its queued commits and close its files.</summary>
+    public void Dispose()
+    {
+        foreach (var disk in All)
+        {
+            disk.Store.Dispose();
+        }
     }
 
     /// <summary>The disk, or <see cref="UnknownDiskException"/> when this node has no such disk.</summary>

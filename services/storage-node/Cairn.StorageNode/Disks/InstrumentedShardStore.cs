@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Cairn.StorageNode.Shards;
+using Cairn.StorageNode.Shards.Engine;
 
 namespace Cairn.StorageNode.Disks;
 
@@ -8,7 +9,7 @@ namespace Cairn.StorageNode.Disks;
 /// Health and heat around one disk's store: counts operations, bytes, errors and latency, applies injected
 /// faults, and marks the disk failed after repeated real I/O errors (then every call is refused).
 /// </summary>
-public sealed class InstrumentedShardStore(IShardStore inner, string diskId, StorageNodeMetrics? metrics = null) : IShardStore
+public sealed class InstrumentedShardStore(IShardStore inner, string diskId, StorageNodeMetrics? metrics = null) : IShardStore, IDisposable
 {
     /// <summary>Consecutive real I/O errors after which the disk is declared failed.</summary>
     public const int FailureThreshold = 5;
@@ -18,6 +19,7 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
     private readonly LatencyRecorder _writeLatency = new();
     private long _reads, _writes, _bytesRead, _bytesWritten, _errors;
     private int _consecutiveIoErrors;
+    private int _inFlight;
     private volatile bool _failed;
     private volatile InjectedFault _fault = InjectedFault.None;
 
@@ -35,9 +37,13 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
         Interlocked.Read(ref _errors),
         _readLatency.Percentile(0.5),
         _readLatency.Percentile(0.99),
-        _writeLatency.Percentile(0.99));
+        _writeLatency.Percentile(0.99),
+        Volatile.Read(ref _inFlight));
 
     public void InjectFault(InjectedFault fault) => _fault = fault;
+
+    /// <summary>Takes the disk out of service (it could not be opened); every call is refused from now on.</summary>
+    public void MarkFailed() => _failed = true;
 
     public async Task<StoredShard> WriteAsync(string shardId, int blockSize, IAsyncEnumerable<IncomingBlock> blocks, CancellationToken ct)
     {
@@ -86,6 +92,11 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
 
     public StoreUsage GetUsage() => inner.GetUsage();
 
+    /// <summary>The engine's own figures (commit queue depth, batches, dead bytes), when the store is the engine.</summary>
+    public EngineStats? EngineStats => (inner as ShardEngine)?.Stats;
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+
     private async Task BeforeAsync(CancellationToken ct)
     {
         ThrowIfFailed();
@@ -114,6 +125,8 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
 
     private async Task<T> Observe<T>(Task<T> operation)
     {
+        // Operations that have started and not finished: the disk's queue depth for the heat monitor.
+        Interlocked.Increment(ref _inFlight);
         try
         {
             var result = await operation;
@@ -124,6 +137,10 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
         {
             OnError(ex);
             throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
@@ -151,6 +168,7 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
         {
             long diskTicks = 0, bytes = 0;
             await using var blocks = inner.ReadBlocksAsync(offset, length, ct).GetAsyncEnumerator(ct);
+            Interlocked.Increment(ref owner._inFlight);
             try
             {
                 while (true)
@@ -179,6 +197,7 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
             }
             finally
             {
+                Interlocked.Decrement(ref owner._inFlight);
                 double ms = diskTicks * 1000.0 / Stopwatch.Frequency;
                 owner._readLatency.Record(ms);
                 Interlocked.Add(ref owner._bytesRead, bytes);
@@ -198,4 +217,4 @@ public sealed record InjectedFault(int LatencyMs, double ErrorRate)
 
 /// <summary>Cumulative counters of one disk since start, plus recent latency percentiles.</summary>
 public readonly record struct DiskCounters(
-    long Reads, long Writes, long BytesRead, long BytesWritten, long Errors, double ReadP50Ms, double ReadP99Ms, double WriteP99Ms);
+    long Reads, long Writes, long BytesRead, long BytesWritten, long Errors, double ReadP50Ms, double ReadP99Ms, double WriteP99Ms, int QueueDepth);

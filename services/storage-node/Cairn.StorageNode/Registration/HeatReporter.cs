@@ -62,6 +62,7 @@ public sealed class HeatReporter(
                 Errors = (ulong)(now.Errors - before.Errors),
                 LatencyP50Ms = now.ReadP50Ms,
                 LatencyP99Ms = now.ReadP99Ms,
+                QueueDepth = (uint)Math.Max(0, now.QueueDepth),
                 WindowMs = (uint)window.TotalMilliseconds,
             });
         }

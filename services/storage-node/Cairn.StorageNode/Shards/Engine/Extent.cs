@@ -1,0 +1,23 @@
+namespace Cairn.StorageNode.Shards.Engine;
+
+/// <summary>
+/// One append-only extent file. Space is handed out by <see cref="ExtentSet.Reserve"/>; writers then pwrite
+/// their frames concurrently. Pins (held by writers until their commit and by open reads) keep the file from
+/// being retired under them.
+/// </summary>
+public sealed class Extent(uint id, IDiskFile file, long tail)
+{
+    public uint Id { get; } = id;
+
+    public IDiskFile File { get; } = file;
+
+    /// <summary>Bytes handed out so far, header included; guarded by the extent set's lock.</summary>
+    public long Tail { get; internal set; } = tail;
+
+    /// <summary>Writers and readers using the file; guarded by the extent set's lock.</summary>
+    internal int Pins { get; set; }
+
+    internal bool Retired { get; set; }
+
+    public static string PathOf(uint id) => Path.Combine(ExtentSet.Directory, id.ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + ".ext");
+}

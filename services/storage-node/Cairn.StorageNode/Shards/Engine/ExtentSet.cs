@@ -1,0 +1,281 @@
+using System.Globalization;
+
+namespace Cairn.StorageNode.Shards.Engine;
+
+/// <summary>
+/// The extents of one disk and the one active extent that takes appends. The lock guards only offset
+/// arithmetic and pins, never a data write, so writers of different shards overlap their I/O; it is held
+/// across I/O only to create the next extent, once per <see cref="EngineOptions.ExtentBytes"/>.
+/// </summary>
+public sealed class ExtentSet : IDisposable
+{
+    public const string Directory = "extents";
+    private readonly Lock _lock = new();
+    private readonly IDiskFiles _files;
+    private readonly long _extentBytes;
+    private readonly Dictionary<uint, Extent> _extents = [];
+    private readonly List<uint> _unreadable = [];
+    private Extent? _active;
+    private uint _nextId;
+    private long _totalBytes;
+
+    private ExtentSet(IDiskFiles files, long extentBytes, uint nextId)
+    {
+        _files = files;
+        _extentBytes = extentBytes;
+        _nextId = nextId;
+    }
+
+    /// <summary>Bytes of every extent file, live or dead.</summary>
+    public long TotalBytes => Interlocked.Read(ref _totalBytes);
+
+    public IReadOnlyList<uint> Unreadable
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _unreadable];
+            }
+        }
+    }
+
+    /// <summary>Opens every extent as sealed; the first append creates a fresh active extent.</summary>
+    public static ExtentSet Open(IDiskFiles files, long extentBytes, uint maxReferencedId)
+    {
+        files.CreateDirectory(Directory);
+        uint maxId = maxReferencedId;
+        var set = new ExtentSet(files, extentBytes, 0);
+        foreach (string name in files.List(Directory))
+        {
+            if (!name.EndsWith(".ext", StringComparison.Ordinal) || !uint.TryParse(name[..^4], NumberStyles.None, CultureInfo.InvariantCulture, out uint id))
+            {
+                continue;
+            }
+
+            maxId = Math.Max(maxId, id);
+            var file = files.Open(Extent.PathOf(id), create: false);
+            var header = new byte[ChunkFormat.ExtentHeaderBytes];
+            try
+            {
+                if (file.Read(header, 0) != header.Length)
+                {
+                    throw new ExtentFormatException($"extent {id} is shorter than its header");
+                }
+
+                ChunkFormat.CheckExtentHeader(header, id);
+            }
+            catch (ExtentFormatException)
+            {
+                // Kept and reported, never deleted: a bad header does not make its chunks unreadable by scrub.
+                set._unreadable.Add(id);
+            }
+
+            long length = file.Length;
+            set._extents[id] = new Extent(id, file, length);
+            set._totalBytes += length;
+        }
+
+        set._nextId = maxId + 1;
+        return set;
+    }
+
+    public bool IsActive(uint id)
+    {
+        lock (_lock)
+        {
+            return _active?.Id == id;
+        }
+    }
+
+    public IReadOnlyList<Extent> Sealed()
+    {
+        lock (_lock)
+        {
+            return [.. _extents.Values.Where(e => e != _active)];
+        }
+    }
+
+    /// <summary>
+    /// Hands out <paramref name="bytes"/> at the end of the active extent and pins it for the caller (pin once
+    /// per extent: <paramref name="pinned"/> collects what the caller must <see cref="Unpin"/>). Throws
+    /// <see cref="DiskFullException"/> when the disk has no room, before anything is written.
+    /// </summary>
+    public (Extent Extent, long Offset) Reserve(long bytes, long capacity, long otherBytes, HashSet<Extent> pinned, string root)
+    {
+        lock (_lock)
+        {
+            bool roll = _active is null || (_active.Tail + bytes > _extentBytes && _active.Tail > ChunkFormat.ExtentHeaderBytes);
+            long needed = bytes + (roll ? ChunkFormat.ExtentHeaderBytes : 0);
+            if (_totalBytes + otherBytes + needed > capacity)
+            {
+                throw new DiskFullException(root);
+            }
+
+            if (roll)
+            {
+                _active = CreateLocked();
+            }
+
+            var extent = _active!;
+            long offset = extent.Tail;
+            extent.Tail += bytes;
+            _totalBytes += bytes;
+            if (pinned.Add(extent))
+            {
+                extent.Pins++;
+            }
+
+            return (extent, offset);
+        }
+    }
+
+    /// <summary>Pins the extents a reader needs; null when one was retired (the caller re-reads the index).</summary>
+    public Extent[]? TryPin(ShardEntry entry)
+    {
+        lock (_lock)
+        {
+            // Most shards sit in one extent: no list, no search.
+            if (InOneExtent(entry.Chunks))
+            {
+                if (!_extents.TryGetValue(entry.Chunks[0].ExtentId, out var only))
+                {
+                    return null;
+                }
+
+                only.Pins++;
+                return [only];
+            }
+
+            var result = new List<Extent>(1);
+            foreach (var chunk in entry.Chunks)
+            {
+                if (result.Exists(e => e.Id == chunk.ExtentId))
+                {
+                    continue;
+                }
+
+                if (!_extents.TryGetValue(chunk.ExtentId, out var extent))
+                {
+                    foreach (var e in result)
+                    {
+                        e.Pins--;
+                    }
+
+                    return null;
+                }
+
+                extent.Pins++;
+                result.Add(extent);
+            }
+
+            return [.. result];
+        }
+    }
+
+    /// <summary>Stops appending to the active extent when <paramref name="condition"/> holds, so reclamation may take it.</summary>
+    public void SealActiveIf(Func<Extent, bool> condition)
+    {
+        lock (_lock)
+        {
+            if (_active is not null && condition(_active))
+            {
+                _active = null;
+            }
+        }
+    }
+
+    public bool Exists(uint id)
+    {
+        lock (_lock)
+        {
+            return _extents.ContainsKey(id);
+        }
+    }
+
+    public void Unpin(IEnumerable<Extent> extents)
+    {
+        lock (_lock)
+        {
+            foreach (var extent in extents)
+            {
+                extent.Pins--;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes a sealed extent if nobody pins it and <paramref name="isDead"/> (checked under the lock, so no
+    /// writer can land a live chunk in between: a writer pins before it reserves).
+    /// </summary>
+    public bool TryRetire(Extent extent, Func<uint, bool> isDead)
+    {
+        lock (_lock)
+        {
+            if (extent == _active || extent.Pins > 0 || extent.Retired || !isDead(extent.Id))
+            {
+                return false;
+            }
+
+            extent.Retired = true;
+            _extents.Remove(extent.Id);
+            _unreadable.Remove(extent.Id);
+            _totalBytes -= extent.Tail;
+        }
+
+        extent.File.Dispose();
+        _files.Delete(Extent.PathOf(extent.Id));
+        _files.SyncDirectory(Directory);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var extent in _extents.Values)
+            {
+                extent.File.Dispose();
+            }
+
+            _extents.Clear();
+        }
+    }
+
+    private static bool InOneExtent(ChunkLocation[] chunks)
+    {
+        for (int i = 1; i < chunks.Length; i++)
+        {
+            if (chunks[i].ExtentId != chunks[0].ExtentId)
+            {
+                return false;
+            }
+        }
+
+        return chunks.Length > 0;
+    }
+
+    private Extent CreateLocked()
+    {
+        uint id = _nextId++;
+        var file = _files.Open(Extent.PathOf(id), create: true);
+        try
+        {
+            // Header durable and the name in the directory durable before any index record can point here.
+            file.SetLength(0);
+            file.Write([ChunkFormat.EncodeExtentHeader(id)], 0);
+            file.Flush();
+            _files.SyncDirectory(Directory);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        var extent = new Extent(id, file, ChunkFormat.ExtentHeaderBytes);
+        _extents[id] = extent;
+        _totalBytes += ChunkFormat.ExtentHeaderBytes;
+        return extent;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Cairn.StorageNode.Shards.Engine;
+
+/// <summary>Where one chunk frame of a shard lives.</summary>
+public readonly record struct ChunkLocation(uint ExtentId, long Offset);
+
+/// <summary>
+/// A shard as the index knows it. <see cref="Version"/> is unique per write of the shard (a store-wide
+/// counter) and is stamped into every chunk frame, so a read can tell its chunks from a stale copy.
+/// </summary>
+public sealed record ShardEntry(StoredShard Shard, byte[] IdBytes, ulong Version, ChunkLocation[] Chunks)
+{
+    public int ChunkDataLength(int index) =>
+        index < Chunks.Length - 1 ? Shard.BlockSize : (int)(Shard.Length - ((long)(Chunks.Length - 1) * Shard.BlockSize));
+
+    public long FrameBytes(int index) => ChunkFormat.FrameHeaderBytes(IdBytes.Length) + ChunkDataLength(index);
+}
+
+/// <summary>
+/// One change to the index, as logged. Replay applies the same records in the same order with the same
+/// rules (<see cref="ShardTable.Apply"/>) as the live store did, so the rebuilt index is the one acknowledged.
+/// </summary>
+public abstract record IndexRecord;
+
+/// <summary>A whole shard written (or overwritten): the last Put of an id wins.</summary>
+public sealed record PutRecord(ShardEntry Entry) : IndexRecord;
+
+public sealed record DeleteRecord(string ShardId) : IndexRecord;
+
+/// <summary>
+/// Reclamation moved some chunks of a shard. Applies only if the shard still has <see cref="Version"/>:
+/// a relocation that raced with an overwrite or delete is a no-op, live or on replay.
+/// </summary>
+public sealed record RelocateRecord(string ShardId, ulong Version, ChunkLocation[] Chunks) : IndexRecord;

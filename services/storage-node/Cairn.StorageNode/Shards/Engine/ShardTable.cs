@@ -1,0 +1,158 @@
+namespace Cairn.StorageNode.Shards.Engine;
+
+/// <summary>
+/// The in-memory index: shard id to entry, in ordinal id order for listing, plus the live bytes of each
+/// extent for reclamation. Only the group committer changes it (after the change is durable); readers take
+/// immutable entries under a short lock.
+/// </summary>
+public sealed class ShardTable
+{
+    private readonly Lock _lock = new();
+    private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ShardEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, long> _liveBytes = [];
+
+    public long Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    public ShardEntry? Get(string shardId)
+    {
+        lock (_lock)
+        {
+            return _entries.GetValueOrDefault(shardId);
+        }
+    }
+
+    public long LiveBytes(uint extentId)
+    {
+        lock (_lock)
+        {
+            return _liveBytes.GetValueOrDefault(extentId);
+        }
+    }
+
+    public long TotalLiveBytes()
+    {
+        lock (_lock)
+        {
+            return _liveBytes.Values.Sum();
+        }
+    }
+
+    /// <summary>Applies one record; returns whether it changed anything (a delete of a present shard, a current relocation).</summary>
+    public bool Apply(IndexRecord record)
+    {
+        lock (_lock)
+        {
+            switch (record)
+            {
+                case PutRecord put:
+                    RemoveLocked(put.Entry.Shard.ShardId);
+                    AddLocked(put.Entry);
+                    return true;
+                case DeleteRecord delete:
+                    return RemoveLocked(delete.ShardId);
+                case RelocateRecord move when _entries.TryGetValue(move.ShardId, out var current) && current.Version == move.Version
+                                             && current.Chunks.Length == move.Chunks.Length:
+                    RemoveLocked(move.ShardId);
+                    AddLocked(current with { Chunks = move.Chunks });
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    public IReadOnlyList<ShardEntry> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _ids.Select(id => _entries[id])];
+        }
+    }
+
+    /// <summary>The entries with at least one chunk in the extent (a scan: reclamation is rare).</summary>
+    public IReadOnlyList<ShardEntry> EntriesIn(uint extentId)
+    {
+        lock (_lock)
+        {
+            return [.. _entries.Values.Where(e => e.Chunks.Any(c => c.ExtentId == extentId))];
+        }
+    }
+
+    public ShardPage List(string? startAfter, int limit)
+    {
+        if (limit <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), "limit must be positive");
+        }
+
+        lock (_lock)
+        {
+            if (_ids.Count == 0 || (!string.IsNullOrEmpty(startAfter) && StringComparer.Ordinal.Compare(startAfter, _ids.Max) >= 0))
+            {
+                return new ShardPage([], false);
+            }
+
+            IEnumerable<string> view = string.IsNullOrEmpty(startAfter)
+                ? _ids
+                : _ids.GetViewBetween(startAfter, _ids.Max!).Where(id => !string.Equals(id, startAfter, StringComparison.Ordinal));
+            var page = new List<StoredShard>(Math.Min(limit, _ids.Count));
+            foreach (string id in view)
+            {
+                if (page.Count == limit)
+                {
+                    return new ShardPage(page, true);
+                }
+
+                page.Add(_entries[id].Shard);
+            }
+
+            return new ShardPage(page, false);
+        }
+    }
+
+    private void AddLocked(ShardEntry entry)
+    {
+        _entries[entry.Shard.ShardId] = entry;
+        _ids.Add(entry.Shard.ShardId);
+        AdjustLocked(entry, +1);
+    }
+
+    private bool RemoveLocked(string shardId)
+    {
+        if (!_entries.Remove(shardId, out var old))
+        {
+            return false;
+        }
+
+        _ids.Remove(shardId);
+        AdjustLocked(old, -1);
+        return true;
+    }
+
+    private void AdjustLocked(ShardEntry entry, int sign)
+    {
+        for (int i = 0; i < entry.Chunks.Length; i++)
+        {
+            uint extent = entry.Chunks[i].ExtentId;
+            long live = _liveBytes.GetValueOrDefault(extent) + (sign * entry.FrameBytes(i));
+            if (live == 0)
+            {
+                _liveBytes.Remove(extent);
+            }
+            else
+            {
+                _liveBytes[extent] = live;
+            }
+        }
+    }
+}
