@@ -6,19 +6,17 @@ namespace Cairn.HeatMonitor;
 
 /// <summary>
 /// Every disk as a cell coloured by heat, one row per node (the threshold sits mid-scale), the last five minutes
-/// of the hottest disks against the hot threshold, and the ten hottest in numbers.
+/// of the hottest disks, and the ten hottest in numbers.
 /// </summary>
 public sealed class HeatMonitorDashboard(HeatTracker tracker) : IDashboardSource, IDashboardSampler
 {
-    private const string Threshold = "hot threshold";
     private const int ChartedDisks = 5;
     private readonly DashboardHistory _history = new(capacity: 300);
 
     public void Sample(DateTimeOffset now)
     {
         var snapshot = tracker.Snapshot();
-        _history.Record(now, snapshot.Disks.Select(d => new KeyValuePair<string, double>(d.DiskId, d.Heat))
-            .Append(new(Threshold, snapshot.HotThreshold)));
+        _history.Record(now, snapshot.Disks.Select(d => new KeyValuePair<string, double>(d.DiskId, d.Heat)));
     }
 
     public Task<DashboardModel> GetDashboardAsync(CancellationToken ct)
@@ -41,8 +39,8 @@ public sealed class HeatMonitorDashboard(HeatTracker tracker) : IDashboardSource
             ],
             Charts =
             [
-                new DashboardChart("Hottest disks, last 5 minutes", "ops/s",
-                    _history.Series(hottest.Take(ChartedDisks).Select(d => d.DiskId).Append(Threshold))),
+                new DashboardChart($"Hottest disks, last 5 minutes; hot above {F1(snapshot.HotThreshold)}", "ops/s",
+                    _history.Series(hottest.Take(ChartedDisks).Select(d => d.DiskId))),
             ],
             Grid = new DashboardGrid(
                 "Heat by disk, one row per node (ops/s)",
