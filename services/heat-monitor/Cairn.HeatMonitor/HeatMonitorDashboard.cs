@@ -31,7 +31,7 @@ public sealed class HeatMonitorDashboard(HeatTracker tracker) : IDashboardSource
             [
                 new("Disks", disks.Count.ToString(CultureInfo.InvariantCulture)),
                 new("Hot", disks.Count(d => d.Hot).ToString(CultureInfo.InvariantCulture), Alert: disks.Any(d => d.Hot)),
-                new("Hottest", hottest.Count > 0 ? $"{hottest[0].DiskId} {F1(hottest[0].Heat)}" : "-", "ops/s"),
+                new("Hottest disk", hottest.Count > 0 ? hottest[0].DiskId : "-", hottest.Count > 0 ? F1(hottest[0].Heat) + " ops/s" : null),
                 new("Hot threshold", F1(snapshot.HotThreshold) + " ops/s",
                     $"max({F1(tracker.Options.HotFloor)}, {F1(tracker.Options.HotFactor)} x median)"),
                 new("Total ops/s", F1(disks.Sum(d => d.Heat))),
