@@ -24,6 +24,10 @@ foreach (var p in stack.Processes)
     Console.WriteLine($"{p.Name,-15} dashboard: {p.HttpUrl}/dashboard");
 }
 
+// The admin CLI (tools/Cairn.Admin) reads these; storage nodes it finds through placement.
+var admin = string.Join(' ', new[] { "placement", "namespace", "heat-monitor", "background-ops", "frontend" }
+    .Select(n => $"CAIRN_{n.Replace('-', '_').ToUpperInvariant()}_GRPC={stack.Service(n).GrpcUrl}"));
+Console.WriteLine($"Admin CLI: {admin} dotnet run --project tools/Cairn.Admin -- status");
 Console.WriteLine($"Access key: {options.AccessKey}");
 Console.WriteLine($"Secret key: {options.SecretKey}");
 Console.WriteLine($"S3 endpoint: {stack.S3Endpoint}");

@@ -23,12 +23,22 @@ public static class DashboardEndpoints
     public static IServiceCollection AddDashboard<TSource>(this IServiceCollection services) where TSource : class, IDashboardSource
     {
         services.RemoveAll<IDashboardSource>();
-        services.AddSingleton<IDashboardSource, TSource>();
+        services.AddSingleton<TSource>();
+        services.AddSingleton<IDashboardSource>(sp => sp.GetRequiredService<TSource>());
+        if (typeof(IDashboardSampler).IsAssignableFrom(typeof(TSource)))
+        {
+            services.AddSingleton(sp => (IDashboardSampler)sp.GetRequiredService<TSource>());
+        }
+
         return services;
     }
 
-    internal static void AddDashboardCore(this IServiceCollection services) =>
+    internal static void AddDashboardCore(this IServiceCollection services)
+    {
         services.TryAddSingleton<IDashboardSource, EmptyDashboardSource>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<DashboardSampling>();
+    }
 
     internal static void MapDashboard(this IEndpointRouteBuilder app)
     {

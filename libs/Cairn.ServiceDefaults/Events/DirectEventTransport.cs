@@ -50,8 +50,10 @@ public sealed partial class DirectEventTransport : BackgroundService, IEventPubl
 
     public Task PublishAsync<T>(string topic, T message, CancellationToken ct = default) where T : IMessage
     {
-        var envelope = CloudEvent.Create(_identity.ServiceName, topic, message, traceParent: Activity.Current?.Id);
-        _queue.Writer.TryWrite(new Pending(topic, envelope.ToJsonString(), 0, null));
+        // Captured now: the background loop that delivers it runs outside the publisher's trace.
+        var traceParent = Activity.Current?.Id;
+        var envelope = CloudEvent.Create(_identity.ServiceName, topic, message, traceParent: traceParent);
+        _queue.Writer.TryWrite(new Pending(topic, envelope.ToJsonString(), traceParent, 0, null));
         return Task.CompletedTask;
     }
 
@@ -109,6 +111,7 @@ public sealed partial class DirectEventTransport : BackgroundService, IEventPubl
             var routes = await RoutesAsync(peer, item.Topic, ct);
             foreach (var route in routes)
             {
+                using var activity = EventTracing.StartDelivery(item.Topic, item.TraceParent, peer);
                 using var http = _httpFactory.CreateClient("cairn-events");
                 using var content = new StringContent(item.Json, Encoding.UTF8, CloudEvent.ContentType);
                 using var response = await http.PostAsync(new Uri(ServiceClientExtensions.ServiceUri(peer, "http"), route), content, ct);
@@ -143,7 +146,7 @@ public sealed partial class DirectEventTransport : BackgroundService, IEventPubl
         return cached.Subs.Where(s => s.Topic == topic && s.PubSubName == CloudEvent.PubSubName).Select(s => s.Route);
     }
 
-    private sealed record Pending(string Topic, string Json, int Attempt, List<string>? Peers);
+    private sealed record Pending(string Topic, string Json, string? TraceParent, int Attempt, List<string>? Peers);
 
     private sealed record SubscriptionDoc(
         [property: System.Text.Json.Serialization.JsonPropertyName("pubsubname")] string? PubSubName,

@@ -50,6 +50,7 @@ public static class EventSubscriptionExtensions
                 return Results.Json(new { status = "DROP" });
             }
 
+            using var activity = EventTracing.StartHandling(topic, doc.RootElement);
             await handler(message, ctx.RequestServices, ctx.RequestAborted);
             return Results.Json(new { status = "SUCCESS" });
         });

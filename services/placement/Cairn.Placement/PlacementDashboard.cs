@@ -20,7 +20,8 @@ public sealed class PlacementDashboard(DiskInventory inventory) : IDashboardSour
                 new("Disks", disks.Count.ToString(CultureInfo.InvariantCulture)),
                 new("Nodes", disks.Select(d => d.NodeId).Distinct().Count().ToString(CultureInfo.InvariantCulture)),
                 .. disks.GroupBy(d => d.Health).OrderBy(g => g.Key)
-                    .Select(g => new DashboardStat(g.Key.ToString(), g.Count().ToString(CultureInfo.InvariantCulture))),
+                    .Select(g => new DashboardStat(g.Key.ToString(), g.Count().ToString(CultureInfo.InvariantCulture),
+                        Alert: g.Key is Choice.DiskHealth.Failed or Choice.DiskHealth.Offline)),
                 new("Capacity", Bytes(capacity)),
                 new("Used", Bytes(used), capacity > 0 ? (used / capacity).ToString("P1", CultureInfo.InvariantCulture) : null),
                 new("Map version", snapshot.Version.ToString(CultureInfo.InvariantCulture)),
@@ -39,13 +40,15 @@ public sealed class PlacementDashboard(DiskInventory inventory) : IDashboardSour
                     ]).ToList()),
             ],
             Grid = new DashboardGrid(
-                "Disk fill (state shown when not active)",
-                disks.Select(d => new DashboardCell(
+                "Disk fill, one row per node (state shown when not active)",
+                disks.OrderBy(d => d.NodeId, StringComparer.Ordinal).Select(d => new DashboardCell(
                     d.DiskId,
                     d.Health is Choice.DiskHealth.Failed or Choice.DiskHealth.Offline ? 1 : d.FillFraction,
                     d.Health == Choice.DiskHealth.Active
                         ? d.FillFraction.ToString("P0", CultureInfo.InvariantCulture)
-                        : d.Health.ToString())).ToList()),
+                        : d.Health.ToString(),
+                    d.NodeId)).ToList(),
+                "fill 0 to 100%; failed and offline disks are red"),
         };
         return Task.FromResult(model);
     }

@@ -72,6 +72,27 @@ public sealed class PlacementService(DiskInventory inventory, ShardSetPlacer pla
         return Task.FromResult(new SetDiskStateResponse());
     }
 
+    /// <summary>Drains (or, with undo, reactivates the draining disks of) one node, disk by disk; each change is persisted.</summary>
+    public override Task<DrainNodeResponse> DrainNode(DrainNodeRequest request, ServerCallContext context)
+    {
+        var disks = NodeDisks(request.NodeId);
+        if (disks.Count == 0)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"no disks on node '{request.NodeId}'"));
+        }
+
+        foreach (var disk in disks.Where(d => !request.Undo || d.Health == DiskHealth.Draining))
+        {
+            inventory.SetAdminState(disk.DiskId, request.Undo ? AdminState.None : AdminState.Draining);
+        }
+
+        var response = new DrainNodeResponse();
+        response.Disks.AddRange(NodeDisks(request.NodeId).Select(d => d.ToProto()));
+        return Task.FromResult(response);
+    }
+
+    private List<DiskView> NodeDisks(string nodeId) => inventory.Snapshot().Disks.Where(d => d.NodeId == nodeId).ToList();
+
     public override Task<ReportDiskHeatResponse> ReportDiskHeat(ReportDiskHeatRequest request, ServerCallContext context)
     {
         inventory.ReportHeat(request.Disks.Select(d => new DiskHeatReport(d.DiskId, d.Heat, d.Hot)));
