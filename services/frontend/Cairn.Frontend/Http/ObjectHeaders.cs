@@ -63,6 +63,10 @@ public static class ObjectHeaders
         {
             response.Headers[MetaPrefix + name] = value;
         }
+        if (version.Tags.Count > 0)
+        {
+            response.Headers["x-amz-tagging-count"] = version.Tags.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (version.Parts.Count > 1)
         {
             response.Headers["x-amz-mp-parts-count"] = version.Parts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
