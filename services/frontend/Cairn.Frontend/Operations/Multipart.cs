@@ -108,13 +108,11 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
             w.Element("Bucket", request.Bucket);
             w.Element("Key", request.Key);
             w.Element("ETag", version?.Etag);
-            foreach (var (name, value) in version?.Checksums ?? new Google.Protobuf.Collections.MapField<string, string>())
+            foreach (var (alg, value) in version is null ? [] : ObjectChecksums.Of(version))
             {
-                if (S3Checksums.TryParseAlgorithm(name, out var alg) && value.Length > 0)
-                {
-                    w.Element("Checksum" + S3Checksums.Name(alg), value);
-                }
+                w.Element("Checksum" + S3Checksums.Name(alg), value);
             }
+            w.Element("ChecksumType", string.IsNullOrEmpty(version?.ChecksumType) ? null : version.ChecksumType);
         });
     }
 
