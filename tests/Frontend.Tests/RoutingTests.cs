@@ -36,16 +36,24 @@ public class RoutingTests
     [InlineData("DELETE", "/bucket/key?uploadId=u", S3Operation.AbortMultipartUpload)]
     [InlineData("GET", "/bucket/key?uploadId=u", S3Operation.ListParts)]
     [InlineData("GET", "/bucket/key?acl", S3Operation.NotImplemented)]
+    [InlineData("GET", "/bucket?versions", S3Operation.ListObjectVersions)]
+    [InlineData("GET", "/bucket?versions&prefix=a&key-marker=k", S3Operation.ListObjectVersions)]
+    [InlineData("GET", "/bucket?tagging", S3Operation.NotImplemented)]
+    [InlineData("GET", "/bucket/key?tagging", S3Operation.GetObjectTagging)]
+    [InlineData("PUT", "/bucket/key?tagging&versionId=v", S3Operation.PutObjectTagging)]
+    [InlineData("DELETE", "/bucket/key?tagging", S3Operation.DeleteObjectTagging)]
+    [InlineData("POST", "/bucket/key?tagging", S3Operation.NotImplemented)]
     public void S3Router_Route_PathStyleTable(string method, string target, S3Operation expected)
     {
         Assert.Equal(expected, Route(method, target).Operation);
     }
 
     [Fact]
-    public void S3Router_Route_CopySourceMakesCopyObject()
+    public void S3Router_Route_CopySourceMakesCopyObjectOrUploadPartCopy()
     {
         Assert.Equal(S3Operation.CopyObject, Route("PUT", "/bucket/key", copy: true).Operation);
-        Assert.Equal(S3Operation.NotImplemented, Route("PUT", "/bucket/key?partNumber=1&uploadId=u", copy: true).Operation);
+        Assert.Equal(S3Operation.UploadPartCopy, Route("PUT", "/bucket/key?partNumber=1&uploadId=u", copy: true).Operation);
+        Assert.Equal(S3Operation.NotImplemented, Route("POST", "/bucket/key?uploads", copy: true).Operation);
     }
 
     [Fact]

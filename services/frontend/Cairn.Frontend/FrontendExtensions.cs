@@ -32,8 +32,12 @@ public static class FrontendExtensions
         services.AddSingleton<GetObject>();
         services.AddSingleton<DeleteObject>();
         services.AddSingleton<ListObjects>();
+        services.AddSingleton<ListObjectVersions>();
         services.AddSingleton<Multipart>();
+        services.AddSingleton<SourceCopy>();
+        services.AddSingleton<UploadPartCopy>();
         services.AddSingleton<CopyObject>();
+        services.AddSingleton<ObjectTagging>();
         services.AddSingleton<S3Dispatcher>();
         services.AddSingleton<S3RequestHandler>();
         return services;
@@ -46,6 +50,7 @@ public static class FrontendExtensions
         services.AddServiceClient<Placement.V1.Placement.PlacementClient>("placement");
         services.AddSingleton(sp => new StorageNodeClients(sp.GetService<ILoggerFactory>()));
         services.AddSingleton<IObjectMetadataStore, GrpcObjectMetadataStore>();
+        services.AddSingleton<IObjectVersionCatalog, GrpcObjectVersionCatalog>();
         services.AddSingleton<IShardPlacement, GrpcShardPlacement>();
         services.AddSingleton<IShardStorage, GrpcShardStorage>();
         services.AddDashboard<FrontendDashboard>();

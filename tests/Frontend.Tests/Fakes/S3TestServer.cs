@@ -39,7 +39,8 @@ public sealed class S3TestServer : IAsyncDisposable
     public Uri BaseUri { get; private set; } = null!;
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<S3TestServer> StartAsync(int blockSize = 256 * 1024, Dictionary<string, string?>? settings = null)
+    /// <param name="services">Last-registered wins: e.g. <see cref="InProcessNamespace.Register"/> swaps the metadata backends.</param>
+    public static async Task<S3TestServer> StartAsync(int blockSize = 256 * 1024, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -66,6 +67,8 @@ public sealed class S3TestServer : IAsyncDisposable
         builder.Services.AddSingleton<IObjectMetadataStore>(metadata);
         builder.Services.AddSingleton<IShardPlacement>(cluster);
         builder.Services.AddSingleton<IShardStorage>(cluster);
+        builder.Services.AddSingleton<IObjectVersionCatalog, UnversionedCatalog>();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapS3(app.Configuration);
         var server = new S3TestServer(app, metadata, cluster);

@@ -70,6 +70,32 @@ public readonly record struct ByteRange(long Offset, long Length)
         return new ByteRange(start, end - start + 1);
     }
 
+    /// <summary>
+    /// Parses x-amz-copy-source-range, which S3 defines more strictly than Range: exactly "bytes=first-last",
+    /// both offsets given and inside the source. Absent means the whole source.
+    /// </summary>
+    public static ByteRange ParseCopySource(string? header, long size)
+    {
+        if (header is null)
+        {
+            return new ByteRange(0, size);
+        }
+        var spec = header.Trim();
+        var dash = spec.IndexOf('-', StringComparison.Ordinal);
+        if (!spec.StartsWith("bytes=", StringComparison.Ordinal) || dash < 0
+            || !TryParse(spec[6..dash], out var first) || !TryParse(spec[(dash + 1)..], out var last) || last < first)
+        {
+            throw S3Errors.InvalidArgument(
+                "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+                "x-amz-copy-source-range", header);
+        }
+        if (last >= size)
+        {
+            throw S3Errors.InvalidRange();
+        }
+        return new ByteRange(first, last - first + 1);
+    }
+
     private static bool TryParse(string s, out long value) =>
         long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 }

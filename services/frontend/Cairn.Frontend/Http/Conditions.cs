@@ -13,30 +13,48 @@ public static class Conditions
 {
     public static void CheckRead(HttpRequest request, string etag, long lastModifiedUnixMs)
     {
+        var h = request.Headers;
+        Check(h.IfMatch.ToString(), h.IfUnmodifiedSince.ToString(), h.IfNoneMatch.ToString(), h.IfModifiedSince.ToString(),
+            etag, lastModifiedUnixMs, S3Errors.NotModified, string.Empty);
+    }
+
+    /// <summary>
+    /// The x-amz-copy-source-if-* headers of CopyObject and UploadPartCopy: the same precedence as reads,
+    /// but every failed condition is 412 (a copy has no "not modified" answer).
+    /// </summary>
+    public static void CheckCopySource(HttpRequest request, string etag, long lastModifiedUnixMs)
+    {
+        const string prefix = "x-amz-copy-source-";
+        var h = request.Headers;
+        Check(h[prefix + "if-match"].ToString(), h[prefix + "if-unmodified-since"].ToString(), h[prefix + "if-none-match"].ToString(),
+            h[prefix + "if-modified-since"].ToString(), etag, lastModifiedUnixMs, () => S3Errors.PreconditionFailed(), prefix);
+    }
+
+    private static void Check(string ifMatch, string ifUnmodifiedSince, string ifNoneMatch, string ifModifiedSince,
+        string etag, long lastModifiedUnixMs, Func<S3Exception> notModified, string conditionPrefix)
+    {
         var lastModified = DateTimeOffset.FromUnixTimeMilliseconds(lastModifiedUnixMs);
-        var ifMatch = request.Headers.IfMatch.ToString();
-        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
         if (ifMatch.Length > 0)
         {
             if (!Matches(ifMatch, etag))
             {
-                throw S3Errors.PreconditionFailed("If-Match");
+                throw S3Errors.PreconditionFailed(conditionPrefix + "If-Match");
             }
         }
-        else if (TryDate(request.Headers.IfUnmodifiedSince.ToString(), out var unmodifiedSince) && Truncate(lastModified) > unmodifiedSince)
+        else if (TryDate(ifUnmodifiedSince, out var unmodifiedSince) && Truncate(lastModified) > unmodifiedSince)
         {
-            throw S3Errors.PreconditionFailed("If-Unmodified-Since");
+            throw S3Errors.PreconditionFailed(conditionPrefix + "If-Unmodified-Since");
         }
         if (ifNoneMatch.Length > 0)
         {
             if (Matches(ifNoneMatch, etag))
             {
-                throw S3Errors.NotModified();
+                throw notModified();
             }
         }
-        else if (TryDate(request.Headers.IfModifiedSince.ToString(), out var modifiedSince) && Truncate(lastModified) <= modifiedSince)
+        else if (TryDate(ifModifiedSince, out var modifiedSince) && Truncate(lastModified) <= modifiedSince)
         {
-            throw S3Errors.NotModified();
+            throw notModified();
         }
     }
 

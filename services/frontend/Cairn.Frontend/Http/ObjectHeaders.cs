@@ -63,6 +63,10 @@ public static class ObjectHeaders
         {
             response.Headers[MetaPrefix + name] = value;
         }
+        if (version.Tags.Count > 0)
+        {
+            response.Headers["x-amz-tagging-count"] = version.Tags.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (version.Parts.Count > 1)
         {
             response.Headers["x-amz-mp-parts-count"] = version.Parts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -70,12 +74,9 @@ public static class ObjectHeaders
         // Checksums describe the whole object, so they are only meaningful (and only sent) without a range.
         if (wholeObject && string.Equals(request.Headers["x-amz-checksum-mode"].ToString(), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var (name, value) in version.Checksums)
+            foreach (var (alg, value) in ObjectChecksums.Of(version))
             {
-                if (S3Checksums.TryParseAlgorithm(name, out var alg) && value.Length > 0)
-                {
-                    response.Headers[S3Checksums.HeaderName(alg)] = value;
-                }
+                response.Headers[S3Checksums.HeaderName(alg)] = value;
             }
             if (!string.IsNullOrEmpty(version.ChecksumType))
             {

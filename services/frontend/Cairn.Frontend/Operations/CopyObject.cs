@@ -1,6 +1,4 @@
-using System.IO.Pipelines;
 using Cairn.Frontend.Backends;
-using Cairn.Frontend.DataPath;
 using Cairn.Frontend.Http;
 using Cairn.Frontend.Routing;
 using Cairn.Namespace.V1;
@@ -9,10 +7,10 @@ using Cairn.S3.Protocol;
 namespace Cairn.Frontend.Operations;
 
 /// <summary>
-/// CopyObject: the source is read through the verified GET path and piped into the PUT path, so the copy gets
-/// its own fresh shards (no shared layouts: GC of one version can never remove the other's bytes).
+/// CopyObject: the source bytes are copied into fresh shards (<see cref="SourceCopy"/>), metadata and tags are
+/// copied or replaced as the directives say.
 /// </summary>
-public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess access, ObjectReader reader, ObjectWriter writer)
+public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess access, SourceCopy copier)
 {
     public async Task HandleAsync(S3Request request)
     {
@@ -21,7 +19,7 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
         await access.RequireOwnerAsync(request);
         await access.RequireOwnerAsync(request, sourceBucket);
         var source = await metadata.GetObjectAsync(sourceBucket, sourceKey, sourceVersion, request.Aborted);
-        CheckCopyConditions(request, source);
+        Conditions.CheckCopySource(request.Request, source.Etag, source.LastModifiedUnixMs);
 
         var target = new ObjectVersion { Bucket = request.Bucket, Key = request.Key, Owner = request.Auth.AccessKey };
         var replace = string.Equals(request.Header("x-amz-metadata-directive"), "REPLACE", StringComparison.OrdinalIgnoreCase);
@@ -39,30 +37,11 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
             target.Headers.Add(source.Headers);
             target.UserMetadata.Add(source.UserMetadata);
         }
-        var algorithms = source.Checksums.Keys
-            .Select(n => S3Checksums.TryParseAlgorithm(n, out var a) ? (ChecksumAlgorithm?)a : null)
-            .OfType<ChecksumAlgorithm>()
-            .ToList();
+        var replaceTags = string.Equals(request.Header("x-amz-tagging-directive"), "REPLACE", StringComparison.OrdinalIgnoreCase);
+        target.Tags.Add(replaceTags ? TagSet.FromHeader(request.Header("x-amz-tagging")) : source.Tags);
 
         var size = (long)source.Size;
-        var pipe = new Pipe();
-        var pump = PumpAsync(source, size, pipe.Writer, request.Aborted);
-        StoredData stored;
-        try
-        {
-            await using var input = pipe.Reader.AsStream();
-            stored = await writer.WriteAsync(input, request.Bucket, size, algorithms, digest =>
-            {
-                if (digest.Size != size)
-                {
-                    throw S3Errors.InternalError();
-                }
-            }, request.Aborted);
-        }
-        finally
-        {
-            await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        var stored = await copier.CopyAsync(source, 0, size, request.Bucket, SourceCopy.AlgorithmsOf(source), request.Aborted);
 
         var checksums = stored.Digest.Checksums.ToDictionary(c => S3Checksums.Name(c.Key), c => c.Value, StringComparer.Ordinal);
         target.Size = (ulong)size;
@@ -87,20 +66,6 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
             w.Element("ETag", target.Etag);
             w.Element("LastModified", S3Xml.Timestamp(committed.Object?.LastModifiedUnixMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         });
-    }
-
-    private async Task PumpAsync(ObjectVersion source, long size, PipeWriter output, CancellationToken ct)
-    {
-        try
-        {
-            await using var stream = output.AsStream(leaveOpen: true);
-            await reader.CopyRangeAsync(source, 0, size, stream, ct);
-            await output.CompleteAsync();
-        }
-        catch (Exception e)
-        {
-            await output.CompleteAsync(e);
-        }
     }
 
     /// <summary>"bucket/key" or "/bucket/key", percent-encoded, optional "?versionId=".</summary>
@@ -138,19 +103,5 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
         var key = decoded[(slash + 1)..];
         ObjectKeyDecoder.ValidateKeyText(key);
         return (bucket, key, versionId);
-    }
-
-    private static void CheckCopyConditions(S3Request request, ObjectVersion source)
-    {
-        var ifMatch = request.Header("x-amz-copy-source-if-match");
-        if (ifMatch is not null && !Conditions.Matches(ifMatch, source.Etag))
-        {
-            throw S3Errors.PreconditionFailed("x-amz-copy-source-If-Match");
-        }
-        var ifNoneMatch = request.Header("x-amz-copy-source-if-none-match");
-        if (ifNoneMatch is not null && Conditions.Matches(ifNoneMatch, source.Etag))
-        {
-            throw S3Errors.PreconditionFailed("x-amz-copy-source-If-None-Match");
-        }
     }
 }

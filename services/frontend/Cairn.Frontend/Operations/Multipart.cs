@@ -21,6 +21,7 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
         await access.RequireOwnerAsync(request);
         var template = new ObjectVersion { Bucket = request.Bucket, Key = request.Key, Owner = request.Auth.AccessKey };
         ObjectHeaders.ReadInto(request.Request, template);
+        template.Tags.Add(TagSet.FromHeader(request.Header("x-amz-tagging")));
         var algorithm = ChecksumAlgorithmOf(request);
         if (algorithm is { } alg)
         {
@@ -48,16 +49,7 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
         var uploadId = request.Query("uploadId")!;
         // NoSuchUpload before any byte is stored.
         var upload = await metadata.GetMultipartUploadAsync(request.Bucket, request.Key, uploadId, request.Aborted);
-        ChecksumAlgorithm? uploadAlgorithm = null;
-        foreach (var name in upload.Template?.Checksums.Keys ?? Enumerable.Empty<string>())
-        {
-            if (S3Checksums.TryParseAlgorithm(name, out var alg))
-            {
-                uploadAlgorithm = alg;
-            }
-        }
-
-        var stored = await PutObject.StoreBodyAsync(request, writer, request.Bucket, uploadAlgorithm);
+        var stored = await PutObject.StoreBodyAsync(request, writer, request.Bucket, AlgorithmOf(upload));
         await metadata.PutPartAsync(new PutPartRequest
         {
             Bucket = request.Bucket,
@@ -116,13 +108,11 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
             w.Element("Bucket", request.Bucket);
             w.Element("Key", request.Key);
             w.Element("ETag", version?.Etag);
-            foreach (var (name, value) in version?.Checksums ?? new Google.Protobuf.Collections.MapField<string, string>())
+            foreach (var (alg, value) in version is null ? [] : ObjectChecksums.Of(version))
             {
-                if (S3Checksums.TryParseAlgorithm(name, out var alg) && value.Length > 0)
-                {
-                    w.Element("Checksum" + S3Checksums.Name(alg), value);
-                }
+                w.Element("Checksum" + S3Checksums.Name(alg), value);
             }
+            w.Element("ChecksumType", string.IsNullOrEmpty(version?.ChecksumType) ? null : version.ChecksumType);
         });
     }
 
@@ -237,6 +227,20 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
             throw S3Errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", raw);
         }
         return n;
+    }
+
+    /// <summary>The checksum algorithm the upload was created with (remembered as a name without a value).</summary>
+    internal static ChecksumAlgorithm? AlgorithmOf(MultipartUpload upload)
+    {
+        ChecksumAlgorithm? algorithm = null;
+        foreach (var name in upload.Template?.Checksums.Keys ?? Enumerable.Empty<string>())
+        {
+            if (S3Checksums.TryParseAlgorithm(name, out var alg))
+            {
+                algorithm = alg;
+            }
+        }
+        return algorithm;
     }
 
     private static ChecksumAlgorithm? ChecksumAlgorithmOf(S3Request request)

@@ -14,6 +14,7 @@ public sealed class PutObject(IObjectMetadataStore metadata, BucketAccess access
         await access.RequireOwnerAsync(request);
         var version = new ObjectVersion { Bucket = request.Bucket, Key = request.Key, Owner = request.Auth.AccessKey };
         ObjectHeaders.ReadInto(request.Request, version);
+        version.Tags.Add(TagSet.FromHeader(request.Header("x-amz-tagging")));
         var commit = new PutObjectRequest { Object = version };
         ReadWriteConditions(request, commit);
 

@@ -15,12 +15,12 @@ public sealed class S3Router(string? domain)
     [
         "acl", "policy", "cors", "lifecycle", "tagging", "website", "logging", "notification", "replication",
         "encryption", "object-lock", "requestPayment", "accelerate", "analytics", "inventory", "metrics",
-        "ownershipControls", "publicAccessBlock", "intelligent-tiering", "policyStatus", "versions",
+        "ownershipControls", "publicAccessBlock", "intelligent-tiering", "policyStatus",
     ];
 
     private static readonly string[] UnsupportedObjectSubresources =
     [
-        "acl", "tagging", "retention", "legal-hold", "torrent", "restore", "select", "attributes",
+        "acl", "retention", "legal-hold", "torrent", "restore", "select", "attributes",
     ];
 
     public S3Route Route(string method, string? host, string rawTarget, IQueryCollection query, bool hasCopySource = false)
@@ -66,8 +66,13 @@ public sealed class S3Router(string? domain)
         var operation = ObjectOperation(method, query);
         if (hasCopySource)
         {
-            // UploadPartCopy is not served yet; a copy source on anything but PUT object is refused.
-            operation = operation == S3Operation.PutObject ? S3Operation.CopyObject : S3Operation.NotImplemented;
+            // A copy source turns the two writes into their copying forms; on anything else it is refused.
+            operation = operation switch
+            {
+                S3Operation.PutObject => S3Operation.CopyObject,
+                S3Operation.UploadPart => S3Operation.UploadPartCopy,
+                _ => S3Operation.NotImplemented,
+            };
         }
         return new S3Route(operation, bucket, key);
     }
@@ -114,6 +119,7 @@ public sealed class S3Router(string? domain)
         return method switch
         {
             "GET" when query.ContainsKey("uploads") => S3Operation.ListMultipartUploads,
+            "GET" when query.ContainsKey("versions") => S3Operation.ListObjectVersions,
             "GET" when query.TryGetValue("list-type", out var lt) && lt == "2" => S3Operation.ListObjectsV2,
             "GET" => S3Operation.ListObjects,
             "PUT" => S3Operation.CreateBucket,
@@ -129,6 +135,16 @@ public sealed class S3Router(string? domain)
         if (UnsupportedObjectSubresources.Any(query.ContainsKey))
         {
             return S3Operation.NotImplemented;
+        }
+        if (query.ContainsKey("tagging"))
+        {
+            return method switch
+            {
+                "GET" => S3Operation.GetObjectTagging,
+                "PUT" => S3Operation.PutObjectTagging,
+                "DELETE" => S3Operation.DeleteObjectTagging,
+                _ => S3Operation.NotImplemented,
+            };
         }
         var hasUploadId = query.ContainsKey("uploadId");
         return method switch

@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Frontend.Tests.Fakes;
+
+namespace Frontend.Tests;
+
+/// <summary>
+/// Composite multipart checksums through the AWS SDK over the real namespace: parts carry their own CRC32,
+/// the object reports CRC32(part CRCs)-N on Complete and on GET/HEAD with checksum mode.
+/// </summary>
+public sealed class MultipartChecksumTests : IAsyncLifetime
+{
+    private const int MiB = 1024 * 1024;
+    private InProcessNamespace _namespace = null!;
+    private S3TestServer _server = null!;
+    private AmazonS3Client _s3 = null!;
+
+    public async Task InitializeAsync()
+    {
+        _namespace = await InProcessNamespace.StartAsync();
+        _server = await S3TestServer.StartAsync(services: _namespace.Register);
+        _s3 = _server.Client();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _s3.Dispose();
+        await _server.DisposeAsync();
+        await _namespace.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Multipart_Crc32Composite_ReportedOnCompleteHeadAndGet()
+    {
+        await _s3.PutBucketAsync("crc");
+        var first = Payload(5 * MiB, 1);
+        var second = Payload(MiB + 3, 2);
+        var init = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = "crc", Key = "obj", ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
+        var p1 = await UploadPartAsync(init.UploadId, 1, first);
+        var p2 = await UploadPartAsync(init.UploadId, 2, second);
+        var complete = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = "crc", Key = "obj", UploadId = init.UploadId,
+            PartETags = [new PartETag { PartNumber = 1, ETag = p1.ETag, ChecksumCRC32 = p1.ChecksumCRC32 }, new PartETag { PartNumber = 2, ETag = p2.ETag, ChecksumCRC32 = p2.ChecksumCRC32 }],
+        });
+        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "crc", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
+        using var get = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = "crc", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
+        using var sink = new MemoryStream();
+        await get.ResponseStream.CopyToAsync(sink);
+
+        // Independent of the frontend's code: CRC32 (big-endian) of the concatenated big-endian part CRCs.
+        var expected = Convert.ToBase64String(Crc(Crc(first).Concat(Crc(second)).ToArray())) + "-2";
+        Assert.Equal((Convert.ToBase64String(Crc(first)), Convert.ToBase64String(Crc(second))), (p1.ChecksumCRC32, p2.ChecksumCRC32));
+        Assert.Equal(expected, complete.ChecksumCRC32);
+        Assert.Equal(expected, head.ChecksumCRC32);
+        Assert.Equal(expected, get.ChecksumCRC32);
+        Assert.Equal(first.Length + second.Length, sink.Length);
+    }
+
+    [Fact]
+    public async Task Multipart_WithoutChecksumAlgorithm_ReportsNoChecksum()
+    {
+        await _s3.PutBucketAsync("plain");
+        var init = await _s3.InitiateMultipartUploadAsync("plain", "obj");
+        var part = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = "plain", Key = "obj", UploadId = init.UploadId, PartNumber = 1, InputStream = new MemoryStream(Payload(1000, 3)) });
+        await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "plain", Key = "obj", UploadId = init.UploadId, PartETags = [new PartETag(1, part.ETag)] });
+
+        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "plain", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
+
+        Assert.Null(head.ChecksumCRC32);
+        Assert.EndsWith("-1\"", head.ETag, StringComparison.Ordinal);
+    }
+
+    private Task<UploadPartResponse> UploadPartAsync(string uploadId, int number, byte[] data) =>
+        _s3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = "crc", Key = "obj", UploadId = uploadId, PartNumber = number,
+            InputStream = new MemoryStream(data), ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+        });
+
+    private static byte[] Crc(byte[] data)
+    {
+        var crc = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32.HashToUInt32(data));
+        return crc;
+    }
+
+    private static byte[] Payload(int size, int seed)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+}
