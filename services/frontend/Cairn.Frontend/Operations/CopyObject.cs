@@ -39,6 +39,7 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
             target.Headers.Add(source.Headers);
             target.UserMetadata.Add(source.UserMetadata);
         }
+        target.StorageClass = writer.StorageClassOf(request.Header("x-amz-storage-class") ?? NullIfEmpty(source.StorageClass));
         var algorithms = source.Checksums.Keys
             .Select(n => S3Checksums.TryParseAlgorithm(n, out var a) ? (ChecksumAlgorithm?)a : null)
             .OfType<ChecksumAlgorithm>()
@@ -51,7 +52,7 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
         try
         {
             await using var input = pipe.Reader.AsStream();
-            stored = await writer.WriteAsync(input, request.Bucket, size, algorithms, digest =>
+            stored = await writer.WriteAsync(input, request.Bucket, size, target.StorageClass, algorithms, digest =>
             {
                 if (digest.Size != size)
                 {
@@ -139,6 +140,8 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
         ObjectKeyDecoder.ValidateKeyText(key);
         return (bucket, key, versionId);
     }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static void CheckCopyConditions(S3Request request, ObjectVersion source)
     {

@@ -21,6 +21,7 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
         await access.RequireOwnerAsync(request);
         var template = new ObjectVersion { Bucket = request.Bucket, Key = request.Key, Owner = request.Auth.AccessKey };
         ObjectHeaders.ReadInto(request.Request, template);
+        template.StorageClass = writer.StorageClassOf(request.Header("x-amz-storage-class"));
         var algorithm = ChecksumAlgorithmOf(request);
         if (algorithm is { } alg)
         {
@@ -57,7 +58,7 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
             }
         }
 
-        var stored = await PutObject.StoreBodyAsync(request, writer, request.Bucket, uploadAlgorithm);
+        var stored = await PutObject.StoreBodyAsync(request, writer, request.Bucket, upload.Template?.StorageClass, uploadAlgorithm);
         await metadata.PutPartAsync(new PutPartRequest
         {
             Bucket = request.Bucket,

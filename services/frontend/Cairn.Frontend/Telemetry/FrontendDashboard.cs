@@ -15,7 +15,9 @@ public sealed class FrontendDashboard(FrontendMetrics metrics) : IDashboardSourc
         model.Stats.Add(new DashboardStat("Errors", operations.Sum(o => o.Errors).ToString("N0", CultureInfo.InvariantCulture)));
         model.Stats.Add(new DashboardStat("Bytes in", Bytes(metrics.BytesIn)));
         model.Stats.Add(new DashboardStat("Bytes out", Bytes(metrics.BytesOut)));
-        model.Stats.Add(new DashboardStat("Degraded reads", metrics.DegradedReads.ToString("N0", CultureInfo.InvariantCulture), "reads that switched replica"));
+        model.Stats.Add(new DashboardStat("Degraded reads", metrics.DegradedReads.ToString("N0", CultureInfo.InvariantCulture), "shard reads replaced after a failure"));
+        model.Stats.Add(new DashboardStat("Hedged reads", metrics.HedgedReads.ToString("N0", CultureInfo.InvariantCulture), "slow shard reads raced with a spare"));
+        model.Stats.Add(new DashboardStat("Decoded stripes", metrics.DecodedStripes.ToString("N0", CultureInfo.InvariantCulture), "stripes rebuilt from parity"));
         model.Tables.Add(new DashboardTable("Operations", ["Operation", "Requests", "Errors", "p50 ms", "p99 ms"],
             operations.Select(o => (IReadOnlyList<string>)
             [
