@@ -12,12 +12,11 @@ namespace Frontend.Tests;
 public class DataPathTests
 {
     private const int BlockSize = 64 * 1024;
-    private readonly InMemoryCluster _cluster = new();
-    private readonly FrontendMetrics _metrics = new();
+    private readonly DataPathHarness _harness = new(new FrontendOptions { BlockSize = BlockSize, Replicas = 3 });
 
-    private ObjectWriter Writer() => new(_cluster, _cluster, Options.Create(new FrontendOptions { BlockSize = BlockSize, Replicas = 3 }), _metrics);
+    private ObjectWriter Writer() => _harness.Writer();
 
-    private ObjectReader Reader() => new(_cluster, _cluster, _metrics);
+    private ObjectReader Reader() => _harness.Reader();
 
     private static byte[] Payload(int size, int seed = 1)
     {
@@ -30,7 +29,7 @@ public class DataPathTests
     public async Task ObjectWriter_WriteAsync_ReplicatesBlocksAndDigests()
     {
         var data = Payload(3 * BlockSize + 123);
-        var stored = await Writer().WriteAsync(new MemoryStream(data), "b", data.Length, [ChecksumAlgorithm.Crc32], _ => { }, CancellationToken.None);
+        var stored = await Writer().WriteAsync(new MemoryStream(data), "b", data.Length, null, [ChecksumAlgorithm.Crc32], _ => { }, CancellationToken.None);
 
         Assert.Equal(3, stored.Layout.Shards.Count);
         Assert.Equal(3, stored.Layout.Shards.Select(s => s.DiskId).Distinct().Count());
@@ -43,7 +42,7 @@ public class DataPathTests
         Assert.Equal(crc.GetBase64(), stored.Digest.Checksums[ChecksumAlgorithm.Crc32]);
         foreach (var shard in stored.Layout.Shards)
         {
-            Assert.Equal(data, _cluster.ShardBytes(shard.DiskId, shard.ShardId));
+            Assert.Equal(data, _harness.Cluster.ShardBytes(shard.DiskId, shard.ShardId));
         }
     }
 
@@ -51,42 +50,42 @@ public class DataPathTests
     public async Task ObjectWriter_WriteAsync_FailedVerificationCommitsNothing()
     {
         var data = Payload(2 * BlockSize + 5);
-        var e = await Assert.ThrowsAsync<S3Exception>(() => Writer().WriteAsync(new MemoryStream(data), "b", data.Length, [],
+        var e = await Assert.ThrowsAsync<S3Exception>(() => Writer().WriteAsync(new MemoryStream(data), "b", data.Length, null, [],
             _ => throw S3Errors.BadDigest(), CancellationToken.None));
 
         Assert.Equal("BadDigest", e.Code);
-        Assert.Equal(0, _cluster.Committed);
-        Assert.Equal(3, _cluster.Aborted);
+        Assert.Equal(0, _harness.Cluster.Committed);
+        Assert.Equal(3, _harness.Cluster.Aborted);
     }
 
     [Fact]
     public async Task ObjectWriter_WriteAsync_PayloadFailingMidStreamCommitsNothing()
     {
         var stream = new FailingStream(Payload(5 * BlockSize), failAfter: 3 * BlockSize + 10);
-        await Assert.ThrowsAsync<S3Exception>(() => Writer().WriteAsync(stream, "b", 5 * BlockSize, [], _ => { }, CancellationToken.None));
-        Assert.Equal(0, _cluster.Committed);
-        Assert.Equal(3, _cluster.Aborted);
+        await Assert.ThrowsAsync<S3Exception>(() => Writer().WriteAsync(stream, "b", 5 * BlockSize, null, [], _ => { }, CancellationToken.None));
+        Assert.Equal(0, _harness.Cluster.Committed);
+        Assert.Equal(3, _harness.Cluster.Aborted);
     }
 
     [Fact]
     public async Task ObjectWriter_WriteAsync_ExcludesDisksThatFailToOpen()
     {
-        _cluster.FailOpenDisks["disk-1"] = true;
+        _harness.Cluster.FailOpenDisks["disk-1"] = true;
         var data = Payload(1000);
-        var stored = await Writer().WriteAsync(new MemoryStream(data), "b", data.Length, [], _ => { }, CancellationToken.None);
+        var stored = await Writer().WriteAsync(new MemoryStream(data), "b", data.Length, null, [], _ => { }, CancellationToken.None);
 
         Assert.DoesNotContain(stored.Layout.Shards, s => s.DiskId == "disk-1");
-        Assert.Equal(2, _cluster.ChooseCalls);
-        Assert.Equal(3, _cluster.Committed);
+        Assert.Equal(2, _harness.Cluster.ChooseCalls);
+        Assert.Equal(3, _harness.Cluster.Committed);
     }
 
     [Fact]
     public async Task ObjectWriter_WriteAsync_EmptyObjectHasNoShards()
     {
-        var stored = await Writer().WriteAsync(new MemoryStream(), "b", 0, [], _ => { }, CancellationToken.None);
+        var stored = await Writer().WriteAsync(new MemoryStream(), "b", 0, null, [], _ => { }, CancellationToken.None);
         Assert.Empty(stored.Layout.Shards);
         Assert.Equal(0UL, stored.Layout.Size);
-        Assert.Equal(0, _cluster.ChooseCalls);
+        Assert.Equal(0, _harness.Cluster.ChooseCalls);
         Assert.Equal("\"d41d8cd98f00b204e9800998ecf8427e\"", stored.Digest.ETag);
     }
 
@@ -96,14 +95,14 @@ public class DataPathTests
         var data = Payload(4 * BlockSize);
         var version = await StoreAsync(data);
         var shards = version.Parts[0].Layout.Shards;
-        _cluster.CorruptAt[shards[0].ShardId] = 100_000;
-        _cluster.CorruptAt[shards[1].ShardId] = 150_000;
+        _harness.Cluster.CorruptAt[shards[0].ShardId] = 100_000;
+        _harness.Cluster.CorruptAt[shards[1].ShardId] = 150_000;
 
         var output = new MemoryStream();
         await Reader().CopyRangeAsync(version, 10, data.Length - 20, output, CancellationToken.None);
 
         Assert.Equal(data.AsSpan(10, data.Length - 20).ToArray(), output.ToArray());
-        Assert.Equal(2, _metrics.DegradedReads);
+        Assert.Equal(2, _harness.Metrics.DegradedReads);
     }
 
     [Fact]
@@ -113,7 +112,7 @@ public class DataPathTests
         var version = await StoreAsync(data);
         foreach (var shard in version.Parts[0].Layout.Shards)
         {
-            _cluster.CorruptAt[shard.ShardId] = 70_000;
+            _harness.Cluster.CorruptAt[shard.ShardId] = 70_000;
         }
         var output = new MemoryStream();
         var e = await Assert.ThrowsAsync<S3Exception>(() => Reader().CopyRangeAsync(version, 0, data.Length, output, CancellationToken.None));
@@ -130,14 +129,14 @@ public class DataPathTests
         var version = new ObjectVersion();
         for (var i = 0; i < parts.Length; i++)
         {
-            var stored = await Writer().WriteAsync(new MemoryStream(parts[i]), "b", parts[i].Length, [], _ => { }, CancellationToken.None);
+            var stored = await Writer().WriteAsync(new MemoryStream(parts[i]), "b", parts[i].Length, null, [], _ => { }, CancellationToken.None);
             version.Parts.Add(new ObjectPart { PartNumber = (uint)(i + 1), Size = (ulong)parts[i].Length, Layout = stored.Layout });
         }
         var whole = parts.SelectMany(p => p).ToArray();
         // Make part 3 unreadable: a range inside parts 1 and 2 must not touch it.
         foreach (var shard in version.Parts[2].Layout.Shards)
         {
-            _cluster.CorruptAt[shard.ShardId] = 0;
+            _harness.Cluster.CorruptAt[shard.ShardId] = 0;
         }
         var output = new MemoryStream();
         var offset = BlockSize - 5;
@@ -148,7 +147,7 @@ public class DataPathTests
 
     private async Task<ObjectVersion> StoreAsync(byte[] data)
     {
-        var stored = await Writer().WriteAsync(new MemoryStream(data), "b", data.Length, [], _ => { }, CancellationToken.None);
+        var stored = await Writer().WriteAsync(new MemoryStream(data), "b", data.Length, null, [], _ => { }, CancellationToken.None);
         var version = new ObjectVersion { Size = (ulong)data.Length };
         version.Parts.Add(new ObjectPart { PartNumber = 1, Size = (ulong)data.Length, Layout = stored.Layout });
         return version;

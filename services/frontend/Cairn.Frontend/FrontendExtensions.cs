@@ -1,5 +1,6 @@
 using Cairn.Frontend.Backends;
 using Cairn.Frontend.DataPath;
+using Cairn.Frontend.DataPath.Steering;
 using Cairn.Frontend.Grpc;
 using Cairn.Frontend.Http;
 using Cairn.Frontend.Operations;
@@ -9,6 +10,7 @@ using Cairn.S3.Protocol;
 using Cairn.ServiceDefaults;
 using Cairn.ServiceDefaults.Dashboard;
 using Cairn.StorageNode.Client;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Cairn.Frontend;
@@ -24,7 +26,11 @@ public static class FrontendExtensions
         services.AddSingleton(sp => new SigV4Authenticator(sp.GetRequiredService<CredentialStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new S3Router(sp.GetRequiredService<IOptions<FrontendOptions>>().Value.Domain));
         services.AddSingleton<FrontendMetrics>();
+        services.AddSingleton<RedundancyPolicy>();
+        services.AddSingleton<DiskLatencies>();
+        services.TryAddSingleton<IDiskHeat, NoDiskHeat>();
         services.AddSingleton<ObjectWriter>();
+        services.AddSingleton<ErasureCodedReader>();
         services.AddSingleton<ObjectReader>();
         services.AddSingleton<BucketAccess>();
         services.AddSingleton<Buckets>();
@@ -53,6 +59,10 @@ public static class FrontendExtensions
         services.AddSingleton<IObjectVersionCatalog, GrpcObjectVersionCatalog>();
         services.AddSingleton<IShardPlacement, GrpcShardPlacement>();
         services.AddSingleton<IShardStorage, GrpcShardStorage>();
+        services.AddServiceClient<Heat.V1.HeatMonitor.HeatMonitorClient>("heat-monitor");
+        services.AddSingleton<HeatMapWatcher>();
+        services.AddSingleton<IDiskHeat>(sp => sp.GetRequiredService<HeatMapWatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<HeatMapWatcher>());
         services.AddDashboard<FrontendDashboard>();
         return services;
     }

@@ -12,12 +12,12 @@ namespace Frontend.Tests.Fakes;
 /// Placement and storage nodes in memory, with faults to inject: disks that refuse to open a write,
 /// shards that turn corrupt after a number of bytes, and a count of what was committed or aborted.
 /// </summary>
-public sealed class InMemoryCluster : IShardPlacement, IShardStorage
+public sealed class InMemoryCluster : IShardPlacement, IShardStorage, IDiskHeat
 {
     private readonly List<DiskInfo> _disks;
     private readonly ConcurrentDictionary<(string Disk, string Shard), byte[]> _shards = new();
 
-    public InMemoryCluster(int disks = 6)
+    public InMemoryCluster(int disks = 12)
     {
         _disks = Enumerable.Range(0, disks).Select(i => new DiskInfo
         {
@@ -30,10 +30,29 @@ public sealed class InMemoryCluster : IShardPlacement, IShardStorage
 
     public ConcurrentDictionary<string, bool> FailOpenDisks { get; } = new();
 
+    /// <summary>Disks whose node is down: every read fails as an unreachable node does.</summary>
+    public ConcurrentDictionary<string, bool> DownDisks { get; } = new();
+
+    /// <summary>Disks whose reads wait for the gate (a slow disk), honouring cancellation.</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> GatedDisks { get; } = new();
+
+    /// <summary>Every read asked of storage: which disk and shard, and the shard range.</summary>
+    public ConcurrentQueue<(string Disk, string Shard, long Offset, long Length)> Reads { get; } = new();
+
+    /// <summary>Heat per disk, for read steering (see <see cref="IDiskHeat"/>).</summary>
+    public ConcurrentDictionary<string, double> Heat { get; } = new();
+
+    public double HeatOf(string diskId) => Heat.GetValueOrDefault(diskId);
+
+    public void Delete(string disk, string shard) => _shards.TryRemove((disk, shard), out _);
+
     /// <summary>Shard id -> byte offset at which reads of it report corruption.</summary>
     public ConcurrentDictionary<string, long> CorruptAt { get; } = new();
 
     public int Committed => _shards.Count;
+
+    /// <summary>Every block written: disk and block length (erasure-coded blocks must be B or the last stripe's b).</summary>
+    public ConcurrentQueue<(string Disk, int Length)> BlocksWritten { get; } = new();
     public int Aborted;
     public int ChooseCalls;
 
@@ -63,6 +82,15 @@ public sealed class InMemoryCluster : IShardPlacement, IShardStorage
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string endpoint, string diskId, string shardId, long offset, long length, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
+        Reads.Enqueue((diskId, shardId, offset, length));
+        if (DownDisks.ContainsKey(diskId))
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "injected: node down"));
+        }
+        if (GatedDisks.TryGetValue(diskId, out var gate))
+        {
+            await gate.Task.WaitAsync(ct);
+        }
         if (!_shards.TryGetValue((diskId, shardId), out var bytes))
         {
             throw new ShardNotFoundException(shardId);
@@ -71,11 +99,17 @@ public sealed class InMemoryCluster : IShardPlacement, IShardStorage
         const int chunk = 64 * 1024;
         for (var at = offset; at < end; at += chunk)
         {
-            if (CorruptAt.TryGetValue(shardId, out var bad) && at + chunk > bad)
+            var length0 = (int)Math.Min(chunk, end - at);
+            if (CorruptAt.TryGetValue(shardId, out var bad) && at + length0 > bad)
             {
+                // The verified bytes before the bad block still arrive, as from a real node.
+                if (bad > at)
+                {
+                    yield return bytes.AsMemory((int)at, (int)(bad - at));
+                }
                 throw new ShardCorruptException(diskId, shardId, "injected corruption");
             }
-            yield return bytes.AsMemory((int)at, (int)Math.Min(chunk, end - at));
+            yield return bytes.AsMemory((int)at, length0);
         }
     }
 
@@ -92,6 +126,7 @@ public sealed class InMemoryCluster : IShardPlacement, IShardStorage
             }
             // Copy now: the caller reuses its pooled buffer once this completes.
             _data.Write(block.Span);
+            cluster.BlocksWritten.Enqueue((diskId, block.Length));
             return Task.CompletedTask;
         }
 

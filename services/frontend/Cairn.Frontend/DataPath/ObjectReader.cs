@@ -10,12 +10,13 @@ using Grpc.Core;
 namespace Cairn.Frontend.DataPath;
 
 /// <summary>
-/// The GET data path (replicated): only the parts and bytes of the requested range are read, from one replica
-/// at a time. Every chunk the storage client yields has passed its block checksum; when a replica turns out
-/// corrupt, missing or unreachable, reading resumes on the next replica at the exact byte where it stopped,
-/// so the client sees one seamless, correct stream or an aborted one, never wrong bytes.
+/// The GET data path: only the parts and bytes of the requested range are read. Erasure-coded parts go to
+/// <see cref="ErasureCodedReader"/>; replicated ones are read from one replica at a time. Every chunk the
+/// storage client yields has passed its block checksum; when a replica turns out corrupt, missing or
+/// unreachable, reading resumes on the next replica at the exact byte where it stopped, so the client sees
+/// one seamless, correct stream or an aborted one, never wrong bytes.
 /// </summary>
-public sealed class ObjectReader(IShardPlacement placement, IShardStorage storage, FrontendMetrics metrics)
+public sealed class ObjectReader(IShardPlacement placement, IShardStorage storage, ErasureCodedReader erasureCoded, FrontendMetrics metrics)
 {
     public async Task CopyRangeAsync(ObjectVersion version, long offset, long length, Stream destination, CancellationToken ct)
     {
@@ -39,10 +40,16 @@ public sealed class ObjectReader(IShardPlacement placement, IShardStorage storag
 
     private async Task CopyLayoutRangeAsync(ShardLayout layout, long offset, long length, Stream destination, CancellationToken ct)
     {
-        if (layout.Scheme != RedundancyScheme.Replicated)
+        switch (layout.Scheme)
         {
-            // Erasure-coded layouts arrive with the Reed-Solomon integration.
-            throw S3Errors.NotImplemented();
+            case RedundancyScheme.ErasureCoded:
+                await erasureCoded.CopyRangeAsync(layout, offset, length, destination, ct);
+                return;
+            case RedundancyScheme.Replicated:
+                break;
+            default:
+                // A scheme this frontend does not know is never guessed at.
+                throw S3Errors.NotImplemented();
         }
         long delivered = 0;
         var replicas = await OrderReplicasAsync(layout, ct);

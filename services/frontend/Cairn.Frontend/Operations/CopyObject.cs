@@ -41,7 +41,8 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
         target.Tags.Add(replaceTags ? TagSet.FromHeader(request.Header("x-amz-tagging")) : source.Tags);
 
         var size = (long)source.Size;
-        var stored = await copier.CopyAsync(source, 0, size, request.Bucket, SourceCopy.AlgorithmsOf(source), request.Aborted);
+        target.StorageClass = copier.StorageClassOf(request.Header("x-amz-storage-class") ?? NullIfEmpty(source.StorageClass));
+        var stored = await copier.CopyAsync(source, 0, size, request.Bucket, target.StorageClass, SourceCopy.AlgorithmsOf(source), request.Aborted);
 
         var checksums = stored.Digest.Checksums.ToDictionary(c => S3Checksums.Name(c.Key), c => c.Value, StringComparer.Ordinal);
         target.Size = (ulong)size;
@@ -104,4 +105,6 @@ public sealed class CopyObject(IObjectMetadataStore metadata, BucketAccess acces
         ObjectKeyDecoder.ValidateKeyText(key);
         return (bucket, key, versionId);
     }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

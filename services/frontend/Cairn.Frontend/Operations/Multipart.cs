@@ -22,6 +22,7 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
         var template = new ObjectVersion { Bucket = request.Bucket, Key = request.Key, Owner = request.Auth.AccessKey };
         ObjectHeaders.ReadInto(request.Request, template);
         template.Tags.Add(TagSet.FromHeader(request.Header("x-amz-tagging")));
+        template.StorageClass = writer.StorageClassOf(request.Header("x-amz-storage-class"));
         var algorithm = ChecksumAlgorithmOf(request);
         if (algorithm is { } alg)
         {
@@ -49,7 +50,7 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
         var uploadId = request.Query("uploadId")!;
         // NoSuchUpload before any byte is stored.
         var upload = await metadata.GetMultipartUploadAsync(request.Bucket, request.Key, uploadId, request.Aborted);
-        var stored = await PutObject.StoreBodyAsync(request, writer, request.Bucket, AlgorithmOf(upload));
+        var stored = await PutObject.StoreBodyAsync(request, writer, request.Bucket, upload.Template?.StorageClass, AlgorithmOf(upload));
         await metadata.PutPartAsync(new PutPartRequest
         {
             Bucket = request.Bucket,

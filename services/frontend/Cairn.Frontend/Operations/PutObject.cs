@@ -15,10 +15,11 @@ public sealed class PutObject(IObjectMetadataStore metadata, BucketAccess access
         var version = new ObjectVersion { Bucket = request.Bucket, Key = request.Key, Owner = request.Auth.AccessKey };
         ObjectHeaders.ReadInto(request.Request, version);
         version.Tags.Add(TagSet.FromHeader(request.Header("x-amz-tagging")));
+        version.StorageClass = writer.StorageClassOf(request.Header("x-amz-storage-class"));
         var commit = new PutObjectRequest { Object = version };
         ReadWriteConditions(request, commit);
 
-        var stored = await StoreBodyAsync(request, writer, request.Bucket);
+        var stored = await StoreBodyAsync(request, writer, request.Bucket, version.StorageClass);
         version.Size = (ulong)stored.Data.Digest.Size;
         version.Etag = stored.Data.Digest.ETag;
         version.Parts.Add(new ObjectPart
@@ -46,7 +47,7 @@ public sealed class PutObject(IObjectMetadataStore metadata, BucketAccess access
     internal sealed record StoredBody(StoredData Data, Dictionary<string, string> Checksums);
 
     /// <summary>Shared by PutObject and UploadPart: length checks, the verified stream, the integrity claims.</summary>
-    internal static async Task<StoredBody> StoreBodyAsync(S3Request request, ObjectWriter writer, string bucket, ChecksumAlgorithm? uploadAlgorithm = null)
+    internal static async Task<StoredBody> StoreBodyAsync(S3Request request, ObjectWriter writer, string bucket, string? storageClass, ChecksumAlgorithm? uploadAlgorithm = null)
     {
         var integrity = PayloadIntegrity.FromRequest(request.Request, uploadAlgorithm);
         await using var payload = request.OpenPayload();
@@ -59,7 +60,7 @@ public sealed class PutObject(IObjectMetadataStore metadata, BucketAccess access
         {
             throw S3Errors.EntityTooLarge();
         }
-        var data = await writer.WriteAsync(payload, bucket, Math.Max(0, sizeHint), integrity.Algorithms, d => integrity.Verify(d, payload), request.Aborted);
+        var data = await writer.WriteAsync(payload, bucket, Math.Max(0, sizeHint), storageClass, integrity.Algorithms, d => integrity.Verify(d, payload), request.Aborted);
         var checksums = data.Digest.Checksums.ToDictionary(c => S3Checksums.Name(c.Key), c => c.Value, StringComparer.Ordinal);
         return new StoredBody(data, checksums);
     }

@@ -12,7 +12,10 @@ namespace Cairn.Frontend.Operations;
 /// </summary>
 public sealed class SourceCopy(ObjectReader reader, ObjectWriter writer)
 {
-    public async Task<StoredData> CopyAsync(ObjectVersion source, long offset, long length, string targetBucket,
+    /// <summary>The storage class a copy is written with (x-amz-storage-class, else the source's).</summary>
+    public string StorageClassOf(string? requested) => writer.StorageClassOf(requested);
+
+    public async Task<StoredData> CopyAsync(ObjectVersion source, long offset, long length, string targetBucket, string? storageClass,
         IReadOnlyCollection<ChecksumAlgorithm> algorithms, CancellationToken ct)
     {
         var pipe = new Pipe();
@@ -20,7 +23,7 @@ public sealed class SourceCopy(ObjectReader reader, ObjectWriter writer)
         try
         {
             await using var input = pipe.Reader.AsStream();
-            return await writer.WriteAsync(input, targetBucket, length, algorithms, digest =>
+            return await writer.WriteAsync(input, targetBucket, length, storageClass, algorithms, digest =>
             {
                 // The reader either delivers the exact range or fails: a short copy is a bug, never committed.
                 if (digest.Size != length)

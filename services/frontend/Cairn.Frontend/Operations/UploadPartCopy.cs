@@ -25,7 +25,7 @@ public sealed class UploadPartCopy(IObjectMetadataStore metadata, BucketAccess a
         var range = ByteRange.ParseCopySource(request.Header("x-amz-copy-source-range"), (long)source.Size);
 
         var algorithms = Multipart.AlgorithmOf(upload) is { } algorithm ? new[] { algorithm } : [];
-        var stored = await copier.CopyAsync(source, range.Offset, range.Length, request.Bucket, algorithms, request.Aborted);
+        var stored = await copier.CopyAsync(source, range.Offset, range.Length, request.Bucket, upload.Template?.StorageClass, algorithms, request.Aborted);
         var checksums = stored.Digest.Checksums.ToDictionary(c => S3Checksums.Name(c.Key), c => c.Value, StringComparer.Ordinal);
         await metadata.PutPartAsync(new PutPartRequest
         {

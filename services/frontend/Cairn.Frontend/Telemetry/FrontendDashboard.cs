@@ -39,7 +39,9 @@ public sealed class FrontendDashboard(FrontendMetrics metrics) : IDashboardSourc
                 new DashboardStat("Errors", N(errors), "S3 error responses", Alert: errors > 0),
                 new DashboardStat("Bytes in", Bytes(metrics.BytesIn)),
                 new DashboardStat("Bytes out", Bytes(metrics.BytesOut)),
-                new DashboardStat("Degraded reads", N(metrics.DegradedReads), "reads that switched replica"),
+                new DashboardStat("Degraded reads", N(metrics.DegradedReads), "shard reads replaced after a failure"),
+                new DashboardStat("Hedged reads", N(metrics.HedgedReads), "slow shard reads raced with a spare"),
+                new DashboardStat("Decoded stripes", N(metrics.DecodedStripes), "stripes rebuilt from parity"),
             ],
             Charts =
             [

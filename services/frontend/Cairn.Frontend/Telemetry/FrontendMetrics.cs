@@ -20,10 +20,16 @@ public sealed class FrontendMetrics : IDisposable
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _bytesOut;
     private readonly Counter<long> _degradedReads;
+    private readonly Counter<long> _hedgedReads;
+    private readonly Counter<long> _decodedStripes;
+    private readonly Counter<long> _steeredReads;
     private readonly ConcurrentDictionary<string, OperationSummary> _operations = new(StringComparer.Ordinal);
     private long _totalBytesIn;
     private long _totalBytesOut;
     private long _totalDegradedReads;
+    private long _totalHedgedReads;
+    private long _totalDecodedStripes;
+    private long _totalSteeredReads;
 
     public FrontendMetrics(IMeterFactory? meterFactory = null)
     {
@@ -33,12 +39,18 @@ public sealed class FrontendMetrics : IDisposable
         _latency = _meter.CreateHistogram<double>("cairn.frontend.request.duration", unit: "ms", description: "S3 request latency");
         _bytesIn = _meter.CreateCounter<long>("cairn.frontend.bytes_in", unit: "By", description: "Object bytes received");
         _bytesOut = _meter.CreateCounter<long>("cairn.frontend.bytes_out", unit: "By", description: "Object bytes sent");
-        _degradedReads = _meter.CreateCounter<long>("cairn.frontend.degraded_reads", description: "Reads that switched replica");
+        _degradedReads = _meter.CreateCounter<long>("cairn.frontend.degraded_reads", description: "Shard reads that failed (corrupt, missing, down, timed out) and were replaced by another replica or shard");
+        _hedgedReads = _meter.CreateCounter<long>("cairn.frontend.hedged_reads", description: "Shard reads slower than their disk's p95 that got a spare read alongside");
+        _decodedStripes = _meter.CreateCounter<long>("cairn.frontend.decoded_stripes", description: "Erasure-coded stripes served by decoding from parity");
+        _steeredReads = _meter.CreateCounter<long>("cairn.frontend.steered_reads", description: "Erasure-coded reads whose first k shards include parity because a data disk was hot or down");
     }
 
     public long BytesIn => Interlocked.Read(ref _totalBytesIn);
     public long BytesOut => Interlocked.Read(ref _totalBytesOut);
     public long DegradedReads => Interlocked.Read(ref _totalDegradedReads);
+    public long HedgedReads => Interlocked.Read(ref _totalHedgedReads);
+    public long DecodedStripes => Interlocked.Read(ref _totalDecodedStripes);
+    public long SteeredReads => Interlocked.Read(ref _totalSteeredReads);
 
     public void RecordRequest(string operation, int status, string? errorCode, double elapsedMs)
     {
@@ -68,6 +80,24 @@ public sealed class FrontendMetrics : IDisposable
     {
         _degradedReads.Add(1);
         Interlocked.Increment(ref _totalDegradedReads);
+    }
+
+    public void HedgedRead()
+    {
+        _hedgedReads.Add(1);
+        Interlocked.Increment(ref _totalHedgedReads);
+    }
+
+    public void DecodedStripe()
+    {
+        _decodedStripes.Add(1);
+        Interlocked.Increment(ref _totalDecodedStripes);
+    }
+
+    public void SteeredRead()
+    {
+        _steeredReads.Add(1);
+        Interlocked.Increment(ref _totalSteeredReads);
     }
 
     public IReadOnlyList<OperationSnapshot> Snapshot() =>

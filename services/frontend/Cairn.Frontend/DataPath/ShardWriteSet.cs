@@ -7,15 +7,16 @@ using Grpc.Core;
 namespace Cairn.Frontend.DataPath;
 
 /// <summary>
-/// One open shard write per replica. Every block goes to every replica; a replica that fails after the first
-/// block cannot be replaced (the bytes are gone), so the whole PUT fails and leaves orphans for GC.
+/// One open shard write per shard index (replicas, or the k+m shards of an erasure-coded payload), each on its
+/// own disk. A shard that fails after its first block cannot be replaced (its bytes are gone), so the whole PUT
+/// fails with 503 and leaves orphans for GC: every acknowledged payload has all its shards durable.
 /// </summary>
-internal sealed class ReplicaSet : IAsyncDisposable
+internal sealed class ShardWriteSet : IAsyncDisposable
 {
     private const int OpenAttempts = 3;
     private readonly List<IShardWrite> _writers;
 
-    private ReplicaSet(List<IShardWrite> writers, List<ShardLocation> locations)
+    private ShardWriteSet(List<IShardWrite> writers, List<ShardLocation> locations)
     {
         _writers = writers;
         Locations = locations;
@@ -24,13 +25,13 @@ internal sealed class ReplicaSet : IAsyncDisposable
     public IReadOnlyList<ShardLocation> Locations { get; }
 
     /// <summary>Chooses disks and opens a write on each, excluding disks that fail to open and retrying.</summary>
-    public static async Task<ReplicaSet> OpenAsync(IShardPlacement placement, IShardStorage storage, string bucket, int replicas, int blockSize, long sizeHint, CancellationToken ct)
+    public static async Task<ShardWriteSet> OpenAsync(IShardPlacement placement, IShardStorage storage, string bucket, int shards, int blockSize, long shardSizeHint, CancellationToken ct)
     {
         var exclude = new List<string>();
         var objectId = Guid.NewGuid().ToString("N");
         for (var attempt = 0; attempt < OpenAttempts; attempt++)
         {
-            var disks = await placement.ChooseShardSetAsync(replicas, sizeHint, exclude, bucket, ct);
+            var disks = await placement.ChooseShardSetAsync(shards, shardSizeHint, exclude, bucket, ct);
             var opens = disks.Select((disk, i) => OpenOneAsync(storage, disk, $"{objectId}.{attempt}.{i}", blockSize, ct)).ToArray();
             try
             {
@@ -44,7 +45,7 @@ internal sealed class ReplicaSet : IAsyncDisposable
             {
                 var writers = opens.Select(t => t.Result.Writer).ToList();
                 var locations = opens.Select((t, i) => new ShardLocation { Index = (uint)i, DiskId = disks[i].DiskId, ShardId = t.Result.ShardId }).ToList();
-                return new ReplicaSet(writers, locations);
+                return new ShardWriteSet(writers, locations);
             }
             for (var i = 0; i < opens.Length; i++)
             {
@@ -62,9 +63,21 @@ internal sealed class ReplicaSet : IAsyncDisposable
         throw S3Errors.ServiceUnavailable();
     }
 
+    /// <summary>The same block to every shard (replication).</summary>
     public async Task WriteBlockAsync(ReadOnlyMemory<byte> block, CancellationToken ct)
     {
         await Guard(Task.WhenAll(_writers.Select(w => w.WriteBlockAsync(block, ct))), ct);
+    }
+
+    /// <summary>Block i to shard i, all in parallel (one stripe of an erasure-coded payload).</summary>
+    public async Task WriteBlocksAsync(IReadOnlyList<ReadOnlyMemory<byte>> blocks, CancellationToken ct)
+    {
+        var writes = new Task[_writers.Count];
+        for (var i = 0; i < writes.Length; i++)
+        {
+            writes[i] = _writers[i].WriteBlockAsync(blocks[i], ct);
+        }
+        await Guard(Task.WhenAll(writes), ct);
     }
 
     public async Task CommitAsync(CancellationToken ct)

@@ -1,0 +1,95 @@
+using Cairn.Common.V1;
+using Cairn.ErasureCoding;
+using Cairn.Frontend.Backends;
+using Cairn.Frontend.DataPath.Steering;
+using Cairn.Frontend.Telemetry;
+using Cairn.Placement.V1;
+using Cairn.S3.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Cairn.Frontend.DataPath;
+
+/// <summary>
+/// The GET data path for erasure-coded layouts: only the stripes the range touches are read, stripe by stripe.
+/// Shards are ranked by read steering (coolest disks first, data shards first when all are cool); a stripe
+/// whose needed data shards are all readable is copied without decoding, otherwise any k blocks are read and
+/// the missing data blocks decoded. Every block read has passed its CRC32C, so a corrupt block only ever costs
+/// a decode, never wrong bytes.
+/// </summary>
+public sealed class ErasureCodedReader(
+    IShardPlacement placement,
+    IShardStorage storage,
+    IDiskHeat heat,
+    DiskLatencies latencies,
+    IOptions<FrontendOptions> options,
+    TimeProvider time,
+    FrontendMetrics metrics,
+    ILogger<ErasureCodedReader> logger)
+{
+    public async Task CopyRangeAsync(ShardLayout layout, long offset, long length, Stream destination, CancellationToken ct)
+    {
+        var k = (int)layout.DataShards;
+        var m = (int)layout.ParityShards;
+        var stripes = new StripeLayout((long)layout.Size, k, m, (int)layout.BlockSize);
+        var slices = stripes.MapRange(offset, length);
+        if (slices.Count == 0)
+        {
+            return;
+        }
+        var shards = await ResolveShardsAsync(layout, k + m, ct);
+        var steering = options.Value.ReadSteering;
+        var ranking = ShardRanking.Rank(
+            shards.Select((s, i) => new ShardCandidate(i, s.Disk is null ? 0 : heat.HeatOf(s.Disk.DiskId), s.Disk?.State == DiskState.Active)).ToList(),
+            k, steering.ParityPenalty, steering.Enabled);
+        if (ranking.Take(k).Any(i => i >= k))
+        {
+            metrics.SteeredRead();
+        }
+
+        var context = new StripeReadContext(storage, Codecs.Get(k, m), shards, (int)layout.BlockSize, slices[^1].ShardOffset + slices[^1].BlockSize,
+            latencies, steering, time, metrics, logger);
+        await using var read = new StripeRead(context, ranking);
+        foreach (var slice in slices)
+        {
+            var blocks = await read.FetchAsync(slice, ct);
+            foreach (var block in slice.Blocks)
+            {
+                var bytes = blocks[block.Shard].Slice(block.OffsetInBlock, block.Length);
+                await destination.WriteAsync(bytes, ct);
+                metrics.AddBytesOut(bytes.Length);
+            }
+        }
+    }
+
+    /// <summary>Shard i of the layout with its disk (null when placement no longer knows the disk: unreadable).</summary>
+    private async Task<ShardSource[]> ResolveShardsAsync(ShardLayout layout, int count, CancellationToken ct)
+    {
+        var sources = new ShardSource[count];
+        foreach (var shard in layout.Shards)
+        {
+            if (shard.Index >= count || sources[shard.Index] is not null)
+            {
+                // A layout that does not name each of the k+m shards exactly once cannot be decoded safely.
+                throw S3Errors.InternalError();
+            }
+            sources[shard.Index] = new ShardSource(shard, await placement.GetDiskAsync(shard.DiskId, ct));
+        }
+        return sources.All(s => s is not null) ? sources : throw S3Errors.InternalError();
+    }
+}
+
+/// <summary>A shard location and the disk that holds it.</summary>
+internal sealed record ShardSource(ShardLocation Location, DiskInfo? Disk);
+
+/// <summary>What one erasure-coded range read needs, fixed for its duration.</summary>
+internal sealed record StripeReadContext(
+    IShardStorage Storage,
+    ReedSolomon Codec,
+    IReadOnlyList<ShardSource> Shards,
+    int BlockSize,
+    long ShardEnd,
+    DiskLatencies Latencies,
+    ReadSteeringOptions Steering,
+    TimeProvider Time,
+    FrontendMetrics Metrics,
+    ILogger Logger);

@@ -1,0 +1,68 @@
+using Cairn.Frontend.Backends;
+using Cairn.StorageNode.Client;
+
+namespace Cairn.Frontend.DataPath;
+
+/// <summary>
+/// One streaming, verified read of a shard from a position to the end of what the request needs, consumed
+/// block by block: a ranged GET over many stripes costs one ReadShard call per shard, not one per stripe.
+/// A cursor that failed or was cancelled mid-block is broken and must be replaced.
+/// </summary>
+internal sealed class ShardCursor : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _cts;
+    private readonly IAsyncEnumerator<ReadOnlyMemory<byte>> _chunks;
+    private ReadOnlyMemory<byte> _pending;
+
+    public ShardCursor(IShardStorage storage, string endpoint, string diskId, string shardId, long offset, long end, CancellationToken ct)
+    {
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _chunks = storage.ReadAsync(endpoint, diskId, shardId, offset, end - offset, _cts.Token).GetAsyncEnumerator(_cts.Token);
+        Position = offset;
+    }
+
+    /// <summary>Shard offset of the next byte this cursor yields.</summary>
+    public long Position { get; private set; }
+
+    public bool Broken { get; private set; }
+
+    /// <summary>Fills <paramref name="into"/> with the next bytes; a stream ending early is corruption (truncated shard).</summary>
+    public async Task ReadExactlyAsync(Memory<byte> into, CancellationToken ct)
+    {
+        Broken = true; // until the block is complete
+        await using var cancel = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), _cts);
+        var filled = 0;
+        while (filled < into.Length)
+        {
+            if (_pending.IsEmpty)
+            {
+                if (!await _chunks.MoveNextAsync())
+                {
+                    throw new ShardCorruptException("shard ended before the stripe it must hold");
+                }
+                _pending = _chunks.Current;
+                continue;
+            }
+            var n = Math.Min(_pending.Length, into.Length - filled);
+            _pending[..n].CopyTo(into[filled..]);
+            _pending = _pending[n..];
+            filled += n;
+        }
+        Position += into.Length;
+        Broken = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cts.CancelAsync();
+        try
+        {
+            await _chunks.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // Closing a failed or cancelled stream can throw again; the cursor is gone either way.
+        }
+        _cts.Dispose();
+    }
+}

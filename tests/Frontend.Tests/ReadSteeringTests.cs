@@ -1,0 +1,183 @@
+using Cairn.Frontend;
+using Cairn.Frontend.DataPath.Steering;
+using Cairn.Namespace.V1;
+using Frontend.Tests.Fakes;
+using Microsoft.Extensions.Options;
+
+namespace Frontend.Tests;
+
+/// <summary>Read steering (which k shards) and hedging (when to race a spare), on fakes and a fake clock.</summary>
+public class ReadSteeringTests
+{
+    private const int B = 4096;
+    private const int StripeBytes = 4 * B;
+
+    private static ShardCandidate[] Cool(int n) => Enumerable.Range(0, n).Select(i => new ShardCandidate(i, 0, true)).ToArray();
+
+    [Fact]
+    public void ShardRanking_Rank_AllCoolReadsDataShardsFirst()
+    {
+        Assert.Equal([0, 1, 2, 3, 4, 5], ShardRanking.Rank(Cool(6), 4, parityPenalty: 20, steer: true));
+    }
+
+    [Fact]
+    public void ShardRanking_Rank_HotDataDiskIsReplacedByTheCoolestParity()
+    {
+        var shards = Cool(6);
+        shards[1] = shards[1] with { Heat = 500 };
+        shards[4] = shards[4] with { Heat = 30 };
+        Assert.Equal([0, 2, 3, 5, 4, 1], ShardRanking.Rank(shards, 4, parityPenalty: 20, steer: true));
+    }
+
+    [Fact]
+    public void ShardRanking_Rank_HeatWithinTheParityPenaltyKeepsDataShards()
+    {
+        var shards = Cool(6);
+        shards[2] = shards[2] with { Heat = 15 };
+        Assert.Equal([0, 1, 2, 3], ShardRanking.Rank(shards, 4, parityPenalty: 20, steer: true).Take(4).Order());
+    }
+
+    [Fact]
+    public void ShardRanking_Rank_SteeringOffIgnoresHeatButNotDiskState()
+    {
+        var shards = Cool(6);
+        shards[0] = shards[0] with { Heat = 1e6 };
+        shards[3] = shards[3] with { Active = false };
+        Assert.Equal([0, 1, 2, 4, 5, 3], ShardRanking.Rank(shards, 4, parityPenalty: 20, steer: false));
+    }
+
+    [Fact]
+    public void DiskLatencies_HedgeDelay_InitialThenOwnP95NeverBelowFloor()
+    {
+        var latencies = new DiskLatencies(Options.Create(new FrontendOptions
+        {
+            ReadSteering = new ReadSteeringOptions { HedgeInitialMs = 100, HedgeFloorMs = 5, HedgeMinSamples = 20, HedgePercentile = 0.95 },
+        }));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), latencies.HedgeDelay("d"));
+        for (var i = 1; i <= 100; i++)
+        {
+            latencies.Record("d", TimeSpan.FromMilliseconds(i));
+            latencies.Record("fast", TimeSpan.FromMilliseconds(0.1));
+        }
+        Assert.Equal(TimeSpan.FromMilliseconds(95), latencies.HedgeDelay("d"));
+        Assert.Equal(TimeSpan.FromMilliseconds(5), latencies.HedgeDelay("fast"));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), latencies.HedgeDelay("unknown"));
+    }
+
+    [Fact]
+    public async Task ErasureCodedRead_HotDataDisk_ReadsParityInsteadAndDecodes()
+    {
+        var harness = Harness(hedge: false);
+        var data = DataPathHarness.Payload(3 * StripeBytes);
+        var version = await harness.StoreAsync(data);
+        var shards = version.Parts[0].Layout.Shards;
+        harness.Cluster.Heat[shards[2].DiskId] = 1000;
+        harness.Cluster.Reads.Clear();
+
+        Assert.Equal(data, await harness.ReadAsync(version));
+        Assert.DoesNotContain(harness.Cluster.Reads, r => r.Shard == shards[2].ShardId);
+        Assert.Contains(harness.Cluster.Reads, r => r.Shard == shards[4].ShardId);
+        Assert.Equal(1, harness.Metrics.SteeredReads);
+        Assert.Equal(3, harness.Metrics.DecodedStripes);
+    }
+
+    [Fact]
+    public async Task ErasureCodedRead_SteeringOff_ReadsDataShardsWhateverTheHeat()
+    {
+        var harness = Harness(hedge: false, steer: false);
+        var data = DataPathHarness.Payload(2 * StripeBytes);
+        var version = await harness.StoreAsync(data);
+        harness.Cluster.Heat[version.Parts[0].Layout.Shards[2].DiskId] = 1000;
+        harness.Cluster.Reads.Clear();
+
+        Assert.Equal(data, await harness.ReadAsync(version));
+        Assert.Equal(4, harness.Cluster.Reads.Count);
+        Assert.Equal(0, harness.Metrics.SteeredReads);
+        Assert.Equal(0, harness.Metrics.DecodedStripes);
+    }
+
+    [Fact]
+    public async Task ErasureCodedRead_SlowShardPastItsP95_IsHedgedWithParity()
+    {
+        var harness = Harness(hedge: true);
+        var data = DataPathHarness.Payload((2 * StripeBytes) + 99);
+        var version = await harness.StoreAsync(data);
+        var shards = version.Parts[0].Layout.Shards;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Cluster.GatedDisks[shards[1].DiskId] = gate;
+
+        var read = harness.ReadAsync(version);
+        await AdvanceUntil(harness, () => read.IsCompleted);
+
+        Assert.Equal(data, await read);
+        Assert.True(harness.Metrics.HedgedReads >= 1);
+        Assert.True(harness.Metrics.DecodedStripes >= 1);
+        Assert.Contains(harness.Cluster.Reads, r => r.Shard == shards[4].ShardId);
+        Assert.False(gate.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task ErasureCodedRead_HedgingOff_WaitsForTheSlowShard()
+    {
+        var harness = Harness(hedge: false);
+        var data = DataPathHarness.Payload(2 * StripeBytes);
+        var version = await harness.StoreAsync(data);
+        var shards = version.Parts[0].Layout.Shards;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Cluster.GatedDisks[shards[1].DiskId] = gate;
+        harness.Cluster.Reads.Clear();
+
+        var read = harness.ReadAsync(version);
+        // Well past any hedge delay, but inside the read timeout.
+        await AdvanceUntil(harness, () => harness.Cluster.Reads.Any(r => r.Shard == shards[1].ShardId) && harness.Time.GetUtcNow() > Start + TimeSpan.FromSeconds(2));
+        Assert.False(read.IsCompleted);
+        gate.SetResult();
+
+        Assert.Equal(data, await read);
+        Assert.Equal(0, harness.Metrics.HedgedReads);
+        Assert.DoesNotContain(harness.Cluster.Reads, r => r.Shard == shards[4].ShardId || r.Shard == shards[5].ShardId);
+    }
+
+    [Fact]
+    public async Task ErasureCodedRead_ShardPastTheReadTimeout_CountsAsFailedAndIsDecodedAround()
+    {
+        var harness = Harness(hedge: false);
+        harness.Options.ReadSteering.ReadTimeoutMs = 1000;
+        var data = DataPathHarness.Payload(StripeBytes + 5);
+        var version = await harness.StoreAsync(data);
+        harness.Cluster.GatedDisks[version.Parts[0].Layout.Shards[0].DiskId] = new TaskCompletionSource();
+
+        var read = harness.ReadAsync(version);
+        await AdvanceUntil(harness, () => read.IsCompleted);
+
+        Assert.Equal(data, await read);
+        Assert.Equal(0, harness.Metrics.HedgedReads);
+        Assert.Equal(1, harness.Metrics.DegradedReads);
+    }
+
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static DataPathHarness Harness(bool hedge, bool steer = true)
+    {
+        var harness = new DataPathHarness(new FrontendOptions
+        {
+            BlockSize = B,
+            ErasureCoding = new ErasureCodingOptions { ThresholdBytes = 1 },
+            ReadSteering = new ReadSteeringOptions { Enabled = steer, HedgeEnabled = hedge, HedgeInitialMs = 50, HedgeFloorMs = 10, ReadTimeoutMs = 30_000 },
+        });
+        harness.Time.SetUtcNow(Start);
+        return harness;
+    }
+
+    /// <summary>Moves the fake clock in small steps until the condition holds (the read runs on the thread pool meanwhile).</summary>
+    private static async Task AdvanceUntil(DataPathHarness harness, Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached");
+            harness.Time.Advance(TimeSpan.FromMilliseconds(5));
+            await Task.Delay(1);
+        }
+    }
+}
