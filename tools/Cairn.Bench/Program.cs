@@ -10,6 +10,8 @@ using Cairn.DevStack;
 //                --vs-endpoint URL --vs-access-key K --vs-secret-key S [--vs-name N] runs the same workload against a
 //                yardstick in the same run and prints ours/theirs ratios
 //   get-vs-nginx [--size 64MiB -c 4 --duration 10 --json F]: whole-stack GET against nginx serving the same bytes
+//   heat-get     [--size 1MiB -c 16 --duration 20 --slow-ms 50 --objects 64]: GET p99 with one disk slowed,
+//                read steering and hedging on vs off (two fresh stacks, same workload)
 var command = args.FirstOrDefault() ?? "help";
 var opts = ParseFlags(args.Skip(1).ToArray());
 using var cts = new CancellationTokenSource();
@@ -21,8 +23,10 @@ switch (command)
         return await RunS3Async(opts, cts.Token);
     case "get-vs-nginx":
         return await GetVsNginxAsync(opts, cts.Token);
+    case "heat-get":
+        return await HeatGetAsync(opts, cts.Token);
     default:
-        Console.WriteLine("cairn-bench s3 | get-vs-nginx  (see tools/Cairn.Bench/README.md)");
+        Console.WriteLine("cairn-bench s3 | get-vs-nginx | heat-get  (see tools/Cairn.Bench/README.md)");
         return command == "help" ? 0 : 2;
 }
 
@@ -136,6 +140,23 @@ static async Task<int> GetVsNginxAsync(Dictionary<string, string> o, Cancellatio
     {
         work.Delete(recursive: true);
     }
+}
+
+static async Task<int> HeatGetAsync(Dictionary<string, string> o, CancellationToken ct)
+{
+    var size = Report.ParseSize(o.GetValueOrDefault("size") ?? "1MiB");
+    var concurrency = int.Parse(o.GetValueOrDefault("c") ?? "16", CultureInfo.InvariantCulture);
+    var duration = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("duration") ?? "20", CultureInfo.InvariantCulture));
+    var latency = int.Parse(o.GetValueOrDefault("slow-ms") ?? "50", CultureInfo.InvariantCulture);
+    var objects = int.Parse(o.GetValueOrDefault("objects") ?? "64", CultureInfo.InvariantCulture);
+    var on = await HeatBench.RunAsync(steering: true, size, concurrency, duration, latency, objects, ct);
+    var off = await HeatBench.RunAsync(steering: false, size, concurrency, duration, latency, objects, ct);
+    Report.PrintTable([on.Row, off.Row]);
+    var ratio = on.Row.P99Ms / off.Row.P99Ms;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"heat get {Report.Size(size)} slowdisk={latency}ms p99_on={on.Row.P99Ms:F1}ms p99_off={off.Row.P99Ms:F1}ms ratio={ratio:F2}"));
+    Report.WriteJson(o.GetValueOrDefault("json") ?? "bench-results/heat-get.json", new { on, off, ratio });
+    return 0;
 }
 
 static async Task<LocalStack> StartStackAsync(CancellationToken ct, string? dataDir = null)

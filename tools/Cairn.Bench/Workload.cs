@@ -19,6 +19,9 @@ public sealed record WorkloadOptions
     public int Objects { get; init; } = 64;
     public bool Progress { get; init; } = true;
 
+    /// <summary>Runs after the objects are in place and before the clock starts (e.g. to slow a disk under them).</summary>
+    public Func<CancellationToken, Task>? BeforeMeasuring { get; init; }
+
     /// <summary>A plain HTTP server (nginx) with the objects already in place: no bucket, no upload, no signature.</summary>
     public bool Raw { get; init; }
 }
@@ -88,6 +91,11 @@ public sealed class Workload(WorkloadOptions options) : IDisposable
         {
             await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
                 async (k, c) => await PutAsync(k, SizeFor(k), null, c));
+        }
+
+        if (options.BeforeMeasuring is { } before)
+        {
+            await before(ct);
         }
 
         var stats = new Dictionary<Operation, OpStats>
