@@ -84,6 +84,23 @@ public sealed class DashboardBrowserTests(ObservedStackFixture fixture)
     }
 
     [Fact]
+    public async Task BackgroundOpsDashboard_Overwrites_GarbageEventsCountAndJobsListed()
+    {
+        await using var page = await DashboardPage.OpenAsync(fixture.Browser, fixture.Stack.Service("background-ops").HttpUrl);
+        var before = await page.StatNumberAsync("GC events");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await fixture.PutAsync("ops-dash/overwritten", 2048); // every PUT after the first displaces a version
+        }
+
+        await ObservedStackFixture.EventuallyAsync(() => page.StatNumberAsync("GC events"), n => n >= before + 2, Wait, "two object-garbage events to arrive");
+        var jobs = await page.Page.Locator("section[data-table=\"Jobs\"] tbody tr").AllInnerTextsAsync();
+        Assert.Contains(jobs, r => r.StartsWith("GcReconcile", StringComparison.Ordinal));
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
     public async Task PlacementDashboard_ShowsEveryDiskByNodeAndFill()
     {
         await using var page = await DashboardPage.OpenAsync(fixture.Browser, fixture.Stack.Service("placement").HttpUrl);

@@ -6,12 +6,27 @@ using Cairn.ServiceDefaults.Dashboard;
 namespace Cairn.Namespace.Dashboard;
 
 /// <summary>Sizes of the namespace and operation rates (counts since start over uptime, and the last interval).</summary>
-public sealed class NamespaceDashboard(NamespaceService service, NamespaceMetrics metrics, TimeProvider time) : IDashboardSource
+public sealed class NamespaceDashboard(NamespaceService service, NamespaceMetrics metrics, TimeProvider time) : IDashboardSource, IDashboardSampler
 {
+    private readonly DashboardHistory _history = new(capacity: 300);
+    private (DateTimeOffset At, long Total)? _sampled;
+
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Lock _gate = new();
     private Dictionary<string, long> _previous = [];
     private DateTimeOffset _previousAt = time.GetUtcNow();
+
+    /// <summary>All operations per second, once a second, for the rate chart.</summary>
+    public void Sample(DateTimeOffset now)
+    {
+        var total = metrics.OperationCounts.Sum(p => p.Value);
+        if (_sampled is { } last && (now - last.At).TotalSeconds is > 0 and var seconds)
+        {
+            _history.Record(now, "operations", (total - last.Total) / seconds);
+        }
+
+        _sampled = (now, total);
+    }
 
     public async Task<DashboardModel> GetDashboardAsync(CancellationToken ct)
     {
@@ -46,6 +61,7 @@ public sealed class NamespaceDashboard(NamespaceService service, NamespaceMetric
                 new("Bytes", FormatBytes(stats.Bytes)),
                 new("Multipart uploads", stats.MultipartUploads.ToString(CultureInfo.InvariantCulture), "unfinished"),
             ],
+            Charts = [new DashboardChart("Operation rate, last 5 minutes", "per s", _history.Series(["operations"]))],
             Tables = [new DashboardTable("Operations", ["operation", "count", "per second (now)", "per second (avg)"], rows)],
         };
     }
