@@ -121,6 +121,11 @@ public sealed class AdminCliTests : IAsyncLifetime
         Assert.Contains("repair run 1 finished: idle, 9 item(s)", output, StringComparison.Ordinal);
         Assert.Contains("disk n2-d0 unreachable", output, StringComparison.Ordinal);
         Assert.Contains("GC retry queue 2, shards deleted 40", output, StringComparison.Ordinal);
+        // Per-disk repair progress: the disk, why, and how far.
+        var repairLine = output.Split('\n').Single(l => l.Contains("n3-d1", StringComparison.Ordinal));
+        Assert.Contains("failed", repairLine, StringComparison.Ordinal);
+        Assert.Contains("9,437,184", repairLine, StringComparison.Ordinal);
+        Assert.Contains("yes", repairLine, StringComparison.Ordinal);
     }
 
     private string Url => _cluster.Address.ToString();

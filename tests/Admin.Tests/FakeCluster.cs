@@ -154,6 +154,7 @@ public sealed class FakeOps : Cairn.BackgroundOps.V1.BackgroundOps.BackgroundOps
             var status = new OpsStatus { GcQueueLength = 2, ShardsDeleted = 40, EventsReceived = 12 };
             status.Jobs.Add(_gc.Clone());
             status.Jobs.Add(_repair.Clone());
+            status.Repairs.Add(new RepairProgress { DiskId = "n3-d1", Reason = "failed", ShardsSeen = 12, ShardsRepaired = 9, ShardsFailed = 3, Bytes = 9_437_184, Finished = _repair.State == "idle" });
             return Task.FromResult(status);
         }
     }

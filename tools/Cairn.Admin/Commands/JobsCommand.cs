@@ -44,11 +44,25 @@ internal static class JobsCommand
             }
 
             console.Write(table);
+            if (status.Repairs.Count > 0)
+            {
+                var repairs = new Table().AddColumns("Disk", "Reason", "Shards seen", "Repaired", "Failed", "Superseded", "Bytes", "Done");
+                foreach (var r in status.Repairs)
+                {
+                    repairs.AddRow(Markup.Escape(r.DiskId), Markup.Escape(r.Reason), N(r.ShardsSeen), N(r.ShardsRepaired),
+                        r.ShardsFailed > 0 ? $"[red]{N(r.ShardsFailed)}[/]" : "0", N(r.ShardsSuperseded), N(r.Bytes), r.Finished ? "yes" : "[yellow]running[/]");
+                }
+
+                console.Write(repairs);
+            }
+
             console.MarkupLine($"GC retry queue {status.GcQueueLength}, shards deleted {status.ShardsDeleted}, events received {status.EventsReceived}");
             return status.Jobs.Any(j => j.State == "failed") ? CommandRunner.Unhealthy : CommandRunner.Ok;
         });
         return command;
     }
+
+    private static string N(ulong value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Triggers the job and, while the call is out, shows the items it has done so far.</summary>
     private static async Task<JobStatus> FollowRunAsync(IAnsiConsole console, BackgroundOpsApi.BackgroundOpsClient ops, JobKind kind, CancellationToken ct)
