@@ -1,3 +1,5 @@
+using Cairn.Namespace.Domain;
+using Cairn.Namespace.Store;
 using Cairn.Namespace.Store.Postgres;
 using Namespace.Tests.Support;
 
@@ -67,6 +69,42 @@ public sealed class PostgresStoreTests : IAsyncLifetime
         var fetched = store.RowsFetched - before;
         // One full first batch, then scans sized to the single row each common prefix needs.
         Assert.True(fetched <= 32 + (2 * 2), $"fetched {fetched} rows for 3 common prefixes over 600 keys");
+    }
+
+    [Fact]
+    public async Task PostgresNamespaceStore_ListingsAndPointReads_PlanIndexScansOnly()
+    {
+        // Enough rows that a sequential scan is a real (and wrong) option for the planner.
+        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresFirstScanBatch: 32);
+        await h.Service.CreateBucketAsync("bkt", "alice", "", default);
+        var store = (PostgresNamespaceStore)h.Store;
+        for (var batch = 0; batch < 4; batch++)
+        {
+            await store.BulkInsertNewKeysAsync(Enumerable.Range(batch * 5000, 5000).Select(i =>
+            {
+                var key = $"d{i / 100:D3}/k{i % 100:D3}";
+                var obj = Objects.Version("bkt", key);
+                obj.VersionId = "null";
+                return new VersionRecord("bkt", ObjectKeys.Encode(key), 0, obj);
+            }).ToList(), default);
+        }
+
+        _db.Execute($"ANALYZE {h.PostgresSchema}.versions, {h.PostgresSchema}.live, {h.PostgresSchema}.shards");
+        store.CapturedPlans = new();
+
+        await h.Service.ListObjectsAsync("bkt", "", "", "d100/k050", 1000, default);
+        await h.Service.ListObjectsAsync("bkt", "", "/", "d050/", 1000, default);
+        await h.Service.ListObjectVersionsAsync("bkt", "d010/", "", "", "", 1000, default);
+        await h.Service.GetObjectAsync("bkt", "d123/k045", "", default);
+        await h.Service.ListShardsOnDiskAsync("d1", "", 100, default);
+
+        var plans = store.CapturedPlans.ToList();
+        Assert.NotEmpty(plans);
+        foreach (var table in new[] { "live", "versions", "shards" })
+        {
+            var bad = plans.FirstOrDefault(p => p.Contains($"Seq Scan on {table}", StringComparison.Ordinal));
+            Assert.True(bad is null, $"sequential scan of {table}:\n{bad}");
+        }
     }
 
     [Fact]

@@ -56,6 +56,9 @@ public sealed class NamespaceHarness : IAsyncDisposable
 
     public Backend Backend { get; }
 
+    /// <summary>The PostgreSQL schema of this harness (null on SQLite).</summary>
+    public string? PostgresSchema => _postgres?.Schema;
+
     public string Directory { get; }
 
     public INamespaceStore Store { get; private set; }

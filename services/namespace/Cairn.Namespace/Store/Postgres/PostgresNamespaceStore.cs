@@ -30,6 +30,9 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
     /// <summary>Rows fetched from the server by listing scans: what a listing page really costs (tests, dashboards).</summary>
     public long RowsFetched => Interlocked.Read(ref _rowsFetched);
 
+    /// <summary>When set (tests), every statement's plan is captured here first: range scans must stay index scans.</summary>
+    internal System.Collections.Concurrent.ConcurrentQueue<string>? CapturedPlans { get; set; }
+
     /// <summary>Transactions re-run after losing a race.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 

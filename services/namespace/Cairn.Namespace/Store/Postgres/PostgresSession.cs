@@ -50,10 +50,11 @@ internal sealed partial class PostgresSession : INamespaceWriter
     {
         var upper = toExclusive is null ? "" : " AND l.key < @hi";
         // LIMIT inside, lookups outside: a plain join misestimates (key, seq) matches as one row and hashes the
-        // whole bucket, where this form is a bounded index range scan plus one primary-key probe per row.
+        // whole bucket, where this form is a bounded index range scan plus one primary-key probe per row. The
+        // probe's LIMIT 1 keeps the planner from flattening it back into that join.
         return Batched<VersionRecord>((last, limit) => Query(
             $"SELECT {VersionColumns} FROM (SELECT key, seq FROM live l WHERE l.bucket = @b AND l.key {(last is null ? ">=" : ">")} @lo{upper} " +
-            "ORDER BY l.key LIMIT @n) l CROSS JOIN LATERAL (SELECT * FROM versions v WHERE v.bucket = @b AND v.key = l.key AND v.seq = l.seq) v " +
+            "ORDER BY l.key LIMIT @n) l CROSS JOIN LATERAL (SELECT * FROM versions v WHERE v.bucket = @b AND v.key = l.key AND v.seq = l.seq LIMIT 1) v " +
             "ORDER BY l.key",
             ReadVersion, ("b", bucket), ("lo", last?.Key ?? from), ("hi", toExclusive), ("n", limit)));
     }
@@ -78,7 +79,7 @@ internal sealed partial class PostgresSession : INamespaceWriter
             $"WHERE l.bucket = @b AND l.key >= (CASE WHEN {At} > 0 THEN {CommonPrefixEnd} ELSE w.key || decode('00', 'hex') END){upper} " +
             "ORDER BY l.key LIMIT 1) nxt WHERE w.n < @n)) " +
             $"SELECT {VersionColumns} FROM walk w CROSS JOIN LATERAL " +
-            "(SELECT * FROM versions v WHERE v.bucket = @b AND v.key = w.key AND v.seq = w.seq) v ORDER BY w.n";
+            "(SELECT * FROM versions v WHERE v.bucket = @b AND v.key = w.key AND v.seq = w.seq LIMIT 1) v ORDER BY w.n";
         return Batched<VersionRecord>((last, limit) =>
         {
             var lo = last is null ? from : RollUp.NextStart(last.Key, prefixLength, delimiter);
@@ -209,6 +210,19 @@ internal sealed partial class PostgresSession : INamespaceWriter
     /// <summary>Runs a query to completion: no reader stays open across yields, so callers may interleave queries.</summary>
     private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
+        if (_store.CapturedPlans is { } plans)
+        {
+            using var explain = Command("EXPLAIN " + sql, parameters);
+            using var planReader = explain.ExecuteReader();
+            var plan = new List<string>();
+            while (planReader.Read())
+            {
+                plan.Add(planReader.GetString(0));
+            }
+
+            plans.Enqueue(string.Join('\n', plan));
+        }
+
         using var command = Command(sql, parameters);
         using var reader = command.ExecuteReader();
         var rows = new List<T>();
