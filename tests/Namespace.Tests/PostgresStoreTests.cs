@@ -51,7 +51,7 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     [Fact]
     public async Task PostgresNamespaceStore_ListWithDelimiter_FetchesRowsPerPrefixNotPerKey()
     {
-        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresFirstScanBatch: 32);
+        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresMaxScanBatch: 1024);
         await h.Service.CreateBucketAsync("bkt", "alice", "", default);
         for (var p = 0; p < 3; p++)
         {
@@ -67,15 +67,15 @@ public sealed class PostgresStoreTests : IAsyncLifetime
 
         Assert.Equal(["dir0/", "dir1/", "dir2/"], page.CommonPrefixes);
         var fetched = store.RowsFetched - before;
-        // One full first batch, then scans sized to the single row each common prefix needs.
-        Assert.True(fetched <= 32 + (2 * 2), $"fetched {fetched} rows for 3 common prefixes over 600 keys");
+        // One walk, one row per common prefix.
+        Assert.True(fetched <= 3, $"fetched {fetched} rows for 3 common prefixes over 600 keys");
     }
 
     [Fact]
     public async Task PostgresNamespaceStore_ListingsAndPointReads_PlanIndexScansOnly()
     {
         // Enough rows that a sequential scan is a real (and wrong) option for the planner.
-        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresFirstScanBatch: 32);
+        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresMaxScanBatch: 1024);
         await h.Service.CreateBucketAsync("bkt", "alice", "", default);
         var store = (PostgresNamespaceStore)h.Store;
         for (var batch = 0; batch < 4; batch++)
@@ -110,7 +110,7 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     [Fact]
     public async Task PostgresNamespaceStore_ListWithoutDelimiter_FetchesAboutOnePage()
     {
-        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresFirstScanBatch: 32);
+        await using var h = NamespaceHarness.Create(Backend.Postgres, postgresMaxScanBatch: 1024);
         await h.Service.CreateBucketAsync("bkt", "alice", "", default);
         for (var i = 0; i < 400; i++)
         {
@@ -124,7 +124,7 @@ public sealed class PostgresStoreTests : IAsyncLifetime
         Assert.Equal(50, page.Objects.Count);
         Assert.Equal("k0101", page.Objects[0].Key);
         var fetched = store.RowsFetched - before;
-        // Batches of 32 then 128: bounded by the page, whatever the 400 keys around it.
-        Assert.True(fetched <= 32 + 128, $"fetched {fetched} rows for a 50-key page");
+        // One batch of the page plus one, whatever the 400 keys around it.
+        Assert.True(fetched <= 51, $"fetched {fetched} rows for a 50-key page");
     }
 }

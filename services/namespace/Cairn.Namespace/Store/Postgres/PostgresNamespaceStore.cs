@@ -18,14 +18,14 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
     private long _rowsFetched;
     private long _retries;
 
-    private PostgresNamespaceStore(NpgsqlDataSource dataSource, int firstScanBatch)
+    private PostgresNamespaceStore(NpgsqlDataSource dataSource, int maxScanBatch)
     {
         _dataSource = dataSource;
-        FirstScanBatch = firstScanBatch;
+        MaxScanBatch = maxScanBatch;
     }
 
-    /// <summary>Rows in a scan's first batch; later batches grow 4x up to 1024. Tests shrink it to cross batch seams.</summary>
-    internal int FirstScanBatch { get; }
+    /// <summary>The most rows one scan query fetches (a page plus one). Tests shrink it to cross batch seams.</summary>
+    internal int MaxScanBatch { get; }
 
     /// <summary>Rows fetched from the server by listing scans: what a listing page really costs (tests, dashboards).</summary>
     public long RowsFetched => Interlocked.Read(ref _rowsFetched);
@@ -36,9 +36,9 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
     /// <summary>Transactions re-run after losing a race.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    public static PostgresNamespaceStore Open(string connectionString) => Open(connectionString, firstScanBatch: 32);
+    public static PostgresNamespaceStore Open(string connectionString) => Open(connectionString, maxScanBatch: 1024);
 
-    internal static PostgresNamespaceStore Open(string connectionString, int firstScanBatch)
+    internal static PostgresNamespaceStore Open(string connectionString, int maxScanBatch)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
 
@@ -56,7 +56,7 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
         try
         {
             PostgresSchema.Apply(dataSource);
-            return new PostgresNamespaceStore(dataSource, firstScanBatch);
+            return new PostgresNamespaceStore(dataSource, maxScanBatch);
         }
         catch
         {
