@@ -5,13 +5,12 @@ using Npgsql;
 namespace Cairn.Namespace.Store.Postgres;
 
 /// <summary>
-/// Reads of one transaction (writes in PostgresSession.Writes.cs). Scans fetch in growing batches with LIMIT,
-/// each resuming after the last row: a caller that stops early (a full page, a common prefix to seek past)
-/// pays for at most one batch beyond what it used, and the planner always sees a bounded index range scan.
+/// Reads of one transaction (writes in PostgresSession.Writes.cs). Scans fetch in batches with LIMIT, the
+/// first sized to what the caller expects to use (a listing page plus one), each resuming after the last row:
+/// a caller that stops early pays for at most one batch, and the planner always sees a bounded index range scan.
 /// </summary>
 internal sealed partial class PostgresSession : INamespaceWriter
 {
-    private const int MaxBatch = 1024;
     private const int AdaptiveFirstBatch = 32;
     private const string VersionColumns = "v.bucket, v.key, v.seq, v.data";
     private const string ShardColumns = "shard_id, disk_id, bucket, key, owner_kind, owner_id, part_number, idx";
@@ -50,6 +49,7 @@ internal sealed partial class PostgresSession : INamespaceWriter
     public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive, int expectedRows)
     {
         var upper = toExclusive is null ? "" : " AND l.key < @hi";
+
         // LIMIT inside, lookups outside: a plain join misestimates (key, seq) matches as one row and hashes the
         // whole bucket, where this form is a bounded index range scan plus one primary-key probe per row. The
         // probe's LIMIT 1 keeps the planner from flattening it back into that join.
