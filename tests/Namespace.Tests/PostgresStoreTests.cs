@@ -49,6 +49,43 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostgresNamespaceStore_WriteAsync_LostRaceIsRerunAgainstTheWinnersCommit()
+    {
+        await using var h = NamespaceHarness.Create(Backend.Postgres);
+        await h.Service.CreateBucketAsync("bkt", "alice", "", default);
+        var store = (PostgresNamespaceStore)h.Store;
+        var key = ObjectKeys.Encode("k");
+        using var loserHasRead = new ManualResetEventSlim();
+        using var winnerCommitted = new ManualResetEventSlim();
+        var attempts = 0;
+
+        // The loser reads the key, then the winner commits a version of it, then the loser writes it.
+        var loser = Task.Run(() => store.WriteAsync(w =>
+        {
+            var seen = w.GetLatestVersion("bkt", key);
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                loserHasRead.Set();
+                winnerCommitted.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            var obj = Objects.Version("bkt", "k", "loser");
+            obj.VersionId = $"loser-{attempts}";
+            w.InsertVersion(new VersionRecord("bkt", key, w.NextSequence(), obj));
+            return seen;
+        }, default));
+        Assert.True(loserHasRead.Wait(TimeSpan.FromSeconds(30)));
+        await h.Service.PutObjectAsync(Objects.Version("bkt", "k", "winner"), "", false, default);
+        winnerCommitted.Set();
+
+        var seenByCommittedAttempt = await loser;
+
+        Assert.Equal(2, attempts);
+        Assert.Equal(Objects.ETagOf("winner"), seenByCommittedAttempt?.Object.Etag);
+        Assert.Equal(1, store.Retries);
+    }
+
+    [Fact]
     public async Task PostgresNamespaceStore_ListWithDelimiter_FetchesRowsPerPrefixNotPerKey()
     {
         await using var h = NamespaceHarness.Create(Backend.Postgres, postgresMaxScanBatch: 1024);

@@ -15,13 +15,15 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
     private const int MaxAttempts = 30;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly Telemetry.NamespaceMetrics? _metrics;
     private long _rowsFetched;
     private long _retries;
 
-    private PostgresNamespaceStore(NpgsqlDataSource dataSource, int maxScanBatch)
+    private PostgresNamespaceStore(NpgsqlDataSource dataSource, int maxScanBatch, Telemetry.NamespaceMetrics? metrics)
     {
         _dataSource = dataSource;
         MaxScanBatch = maxScanBatch;
+        _metrics = metrics;
     }
 
     /// <summary>The most rows one scan query fetches (a page plus one). Tests shrink it to cross batch seams.</summary>
@@ -36,9 +38,12 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
     /// <summary>Transactions re-run after losing a race.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    public static PostgresNamespaceStore Open(string connectionString) => Open(connectionString, maxScanBatch: 1024);
+    /// <param name="connectionString">Npgsql connection string; its search_path holds the schema.</param>
+    /// <param name="metrics">Counts transactions re-run after lost races, when given.</param>
+    public static PostgresNamespaceStore Open(string connectionString, Telemetry.NamespaceMetrics? metrics = null) =>
+        Open(connectionString, maxScanBatch: 1024, metrics);
 
-    internal static PostgresNamespaceStore Open(string connectionString, int maxScanBatch)
+    internal static PostgresNamespaceStore Open(string connectionString, int maxScanBatch, Telemetry.NamespaceMetrics? metrics = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
 
@@ -56,7 +61,7 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
         try
         {
             PostgresSchema.Apply(dataSource);
-            return new PostgresNamespaceStore(dataSource, maxScanBatch);
+            return new PostgresNamespaceStore(dataSource, maxScanBatch, metrics);
         }
         catch
         {
@@ -92,6 +97,7 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
             catch (PostgresException e) when (IsLostRace(e) && attempt < AttemptsFor(e))
             {
                 Interlocked.Increment(ref _retries);
+                _metrics?.StoreRetry(e.SqlState);
 
                 // Jittered exponential backoff so racing instances do not collide again in lockstep.
                 var ceilingMs = Math.Min(100, 1 << Math.Min(attempt, 7));
