@@ -29,7 +29,7 @@ public sealed class RollUpTests : IAsyncLifetime
         var counting = new CountingStore(_h.Store);
 
         var keys = await counting.ReadAsync(
-            r => RollUp.Seek(r, "bkt", [], null, 0, "/"u8.ToArray()).Select(v => ObjectKeys.Decode(v.Key)).ToList(), default);
+            r => RollUp.Seek(r, "bkt", [], null, 0, "/"u8.ToArray(), 1000).Select(v => ObjectKeys.Decode(v.Key)).ToList(), default);
 
         Assert.Equal(["a/000", "b", "c/1"], keys);
         Assert.True(counting.RowsRead <= 3 + 2, $"read {counting.RowsRead} rows for 3 entries");

@@ -22,6 +22,7 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 var ct = cts.Token;
 
 var results = new List<object>();
+var json = o.GetValueOrDefault("json") ?? Path.Combine("bench-results", "nsbench.json");
 foreach (var backend in backends)
 {
     Task<BenchStore> Open() => backend switch
@@ -62,16 +63,22 @@ foreach (var backend in backends)
         smallListDelim = smallDelim, ratioNoDelim, ratioDelim, putOpsPerSecond = put, getOpsPerSecond = get,
     });
 
+    // Written after every backend, so a long run interrupted later keeps what it measured.
+    await WriteJsonAsync();
+
     void Line(string text) => Console.WriteLine($"{text} backend={backend}");
 }
 
-var json = o.GetValueOrDefault("json") ?? Path.Combine("bench-results", "nsbench.json");
-Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
-await File.WriteAllTextAsync(json, JsonSerializer.Serialize(
-    new { machine = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString() }, results },
-    new JsonSerializerOptions { WriteIndented = true }), ct);
-Console.Error.WriteLine($"wrote {json}");
 return 0;
+
+async Task WriteJsonAsync()
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(
+        new { machine = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString() }, results },
+        new JsonSerializerOptions { WriteIndented = true }), ct);
+    Console.Error.WriteLine($"wrote {json}");
+}
 
 long Long(string name, long fallback) =>
     o.TryGetValue(name, out var v) ? long.Parse(v.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : fallback;

@@ -22,7 +22,7 @@ public static class NamespaceServiceExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NamespaceMetrics>();
-        services.AddSingleton<INamespaceStore>(_ => OpenStore(configuration));
+        services.AddSingleton<INamespaceStore>(sp => OpenStore(configuration, sp.GetRequiredService<NamespaceMetrics>()));
         services.AddSingleton<IGarbageSink, EventBusGarbageSink>();
         services.AddSingleton<NamespaceService>();
         services.AddDashboard<NamespaceDashboard>();
@@ -30,9 +30,9 @@ public static class NamespaceServiceExtensions
     }
 
     /// <summary>The backend the configuration asks for.</summary>
-    public static INamespaceStore OpenStore(IConfiguration configuration) =>
+    public static INamespaceStore OpenStore(IConfiguration configuration, NamespaceMetrics? metrics = null) =>
         PostgresConnectionString(configuration) is { } postgres
-            ? PostgresNamespaceStore.Open(postgres)
+            ? PostgresNamespaceStore.Open(postgres, metrics)
             : SqliteNamespaceStore.Open(configuration["Cairn:DataDir"] ?? Path.Combine(".data", "namespace"));
 
     public static string? PostgresConnectionString(IConfiguration configuration) =>

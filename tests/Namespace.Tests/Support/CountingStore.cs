@@ -38,15 +38,15 @@ public sealed class CountingStore(INamespaceStore inner) : INamespaceStore
 
         public VersionRecord? GetVersion(string bucket, byte[] key, string versionId) => r.GetVersion(bucket, key, versionId);
 
-        public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive) =>
-            owner.Count(r.SeekLatest(bucket, from, toExclusive));
+        public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive, int expectedRows) =>
+            owner.Count(r.SeekLatest(bucket, from, toExclusive, expectedRows));
 
         public IEnumerable<VersionRecord> SeekLatestRollingUp(
-            string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter) =>
-            owner.Count(r.SeekLatestRollingUp(bucket, from, toExclusive, prefixLength, delimiter));
+            string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter, int expectedRows) =>
+            owner.Count(r.SeekLatestRollingUp(bucket, from, toExclusive, prefixLength, delimiter, expectedRows));
 
-        public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive) =>
-            owner.Count(r.SeekVersions(bucket, from, toExclusive));
+        public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive, int expectedRows) =>
+            owner.Count(r.SeekVersions(bucket, from, toExclusive, expectedRows));
 
         public UploadRecord? GetUpload(string bucket, byte[] key, string uploadId) => r.GetUpload(bucket, key, uploadId);
 

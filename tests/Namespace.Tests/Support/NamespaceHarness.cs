@@ -42,12 +42,12 @@ public sealed class NamespaceHarness : IAsyncDisposable
     private readonly PostgresTestDatabase? _postgres;
     private readonly List<INamespaceStore> _extraStores = [];
 
-    private readonly int _firstScanBatch;
+    private readonly int _maxScanBatch;
 
-    private NamespaceHarness(Backend backend, string directory, int firstScanBatch)
+    private NamespaceHarness(Backend backend, string directory, int maxScanBatch)
     {
         Backend = backend;
-        _firstScanBatch = firstScanBatch;
+        _maxScanBatch = maxScanBatch;
         Directory = directory;
         _postgres = backend == Backend.Postgres ? PostgresTestDatabase.Create() : null;
         Store = OpenStore();
@@ -55,6 +55,9 @@ public sealed class NamespaceHarness : IAsyncDisposable
     }
 
     public Backend Backend { get; }
+
+    /// <summary>The PostgreSQL schema of this harness (null on SQLite).</summary>
+    public string? PostgresSchema => _postgres?.Schema;
 
     public string Directory { get; }
 
@@ -76,9 +79,9 @@ public sealed class NamespaceHarness : IAsyncDisposable
     }
 
     /// <param name="backend">The store under the service.</param>
-    /// <param name="postgresFirstScanBatch">Small by default so that tests cross the PostgreSQL scans' batch seams.</param>
-    public static NamespaceHarness Create(Backend backend = Backend.Sqlite, int postgresFirstScanBatch = 2) =>
-        new(backend, Path.Combine(Path.GetTempPath(), "cairn-ns-tests", Guid.NewGuid().ToString("n")), postgresFirstScanBatch);
+    /// <param name="postgresMaxScanBatch">Small by default so that tests cross the PostgreSQL scans' batch seams.</param>
+    public static NamespaceHarness Create(Backend backend = Backend.Sqlite, int postgresMaxScanBatch = 2) =>
+        new(backend, Path.Combine(Path.GetTempPath(), "cairn-ns-tests", Guid.NewGuid().ToString("n")), postgresMaxScanBatch);
 
     /// <summary>Closes the store and opens it again: what survives is what was committed.</summary>
     public async Task ReopenAsync()
@@ -128,7 +131,7 @@ public sealed class NamespaceHarness : IAsyncDisposable
 
     private INamespaceStore OpenStore() => _postgres is null
         ? SqliteNamespaceStore.Open(Directory)
-        : PostgresNamespaceStore.Open(_postgres.ConnectionString, _firstScanBatch);
+        : PostgresNamespaceStore.Open(_postgres.ConnectionString, _maxScanBatch);
 
     private NamespaceService Build(INamespaceStore store) =>
         new(store, SinkOverride ?? Garbage, _metrics, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NamespaceService>.Instance);

@@ -34,8 +34,8 @@ public sealed partial class NamespaceService
 
             // The store rolls keys up into common prefixes itself, seeking past each one, so every row is an entry.
             var rows = lo is null ? []
-                : range.HasDelimiter ? r.SeekLatestRollingUp(bucket, lo, range.End, range.Prefix.Length, range.Delimiter)
-                : r.SeekLatest(bucket, lo, range.End);
+                : range.HasDelimiter ? r.SeekLatestRollingUp(bucket, lo, range.End, range.Prefix.Length, range.Delimiter, limit + 1)
+                : r.SeekLatest(bucket, lo, range.End, limit + 1);
             foreach (var row in rows)
             {
                 if (objects.Count + prefixes.Count == limit)
@@ -75,7 +75,7 @@ public sealed partial class NamespaceService
             {
                 VersionCursor? reseek = null;
                 byte[]? previousKey = cursor.SeqBelow is null ? null : cursor.Key;
-                foreach (var row in r.SeekVersions(bucket, cursor, range.End))
+                foreach (var row in r.SeekVersions(bucket, cursor, range.End, limit - versions.Count - prefixes.Count + 1))
                 {
                     if (versions.Count + prefixes.Count == limit)
                     {

@@ -32,19 +32,22 @@ public interface INamespaceReader
     /// <summary>
     /// Keys whose latest version is not a delete marker, in byte order, from <paramref name="from"/> (inclusive)
     /// to <paramref name="toExclusive"/>. Lazy: rows are read only as they are enumerated, so a caller that
-    /// stops early (to seek past a common prefix) pays only for what it read.
+    /// stops early (to seek past a common prefix) pays only for what it read. <paramref name="expectedRows"/>
+    /// (in every Seek) is how many rows the caller means to consume at most, a page plus one: a backend that
+    /// fetches in batches may fetch that many at once.
     /// </summary>
-    IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive);
+    IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive, int expectedRows);
 
     /// <summary>
     /// <see cref="SeekLatest"/> with S3's delimiter roll-up done by the store: after a row whose key holds
     /// <paramref name="delimiter"/> past its first <paramref name="prefixLength"/> bytes, the scan continues at the
     /// first key beyond that whole common prefix. One row per common prefix, never its other keys; lazy.
     /// </summary>
-    IEnumerable<VersionRecord> SeekLatestRollingUp(string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter);
+    IEnumerable<VersionRecord> SeekLatestRollingUp(
+        string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter, int expectedRows);
 
     /// <summary>All versions in (key ascending, newest first) order from <paramref name="from"/>; lazy.</summary>
-    IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive);
+    IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive, int expectedRows);
 
     UploadRecord? GetUpload(string bucket, byte[] key, string uploadId);
 

@@ -14,13 +14,13 @@ internal static class RollUp
 
     /// <summary>For stores whose ordered scans are cheap to abandon (an embedded B-tree cursor).</summary>
     public static IEnumerable<VersionRecord> Seek(
-        INamespaceReader reader, string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter)
+        INamespaceReader reader, string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter, int expectedRows)
     {
         byte[]? lo = from;
         while (lo is not null)
         {
             byte[]? reseek = null;
-            foreach (var row in reader.SeekLatest(bucket, lo, toExclusive))
+            foreach (var row in reader.SeekLatest(bucket, lo, toExclusive, expectedRows))
             {
                 yield return row;
                 if (row.Key.AsSpan(prefixLength).IndexOf(delimiter) >= 0)

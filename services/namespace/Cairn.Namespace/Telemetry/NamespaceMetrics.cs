@@ -16,6 +16,7 @@ public sealed class NamespaceMetrics : IDisposable
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _garbageLayouts;
+    private readonly Counter<long> _storeRetries;
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
 
     public NamespaceMetrics(IMeterFactory? meterFactory = null)
@@ -25,6 +26,8 @@ public sealed class NamespaceMetrics : IDisposable
         _failures = _meter.CreateCounter<long>("cairn.namespace.operation.failures", description: "Failed operations by name and code");
         _duration = _meter.CreateHistogram<double>("cairn.namespace.operation.duration", unit: "s");
         _garbageLayouts = _meter.CreateCounter<long>("cairn.namespace.garbage.layouts", description: "Layouts handed to GC");
+        _storeRetries = _meter.CreateCounter<long>(
+            "cairn.namespace.store.retries", description: "Store transactions re-run after losing a race, by SQLSTATE");
     }
 
     /// <summary>Operation name -> count since start (for GetStats and the dashboard's rates).</summary>
@@ -34,6 +37,9 @@ public sealed class NamespaceMetrics : IDisposable
 
     public void GarbageLayouts(string reason, int count) =>
         _garbageLayouts.Add(count, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A PostgreSQL transaction lost a race (serialization failure, deadlock, unique race) and is re-run.</summary>
+    public void StoreRetry(string sqlState) => _storeRetries.Add(1, new KeyValuePair<string, object?>("sqlstate", sqlState));
 
     public void Dispose() => _meter.Dispose();
 

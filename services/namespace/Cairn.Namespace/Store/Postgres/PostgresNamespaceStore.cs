@@ -15,27 +15,35 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
     private const int MaxAttempts = 30;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly Telemetry.NamespaceMetrics? _metrics;
     private long _rowsFetched;
     private long _retries;
 
-    private PostgresNamespaceStore(NpgsqlDataSource dataSource, int firstScanBatch)
+    private PostgresNamespaceStore(NpgsqlDataSource dataSource, int maxScanBatch, Telemetry.NamespaceMetrics? metrics)
     {
         _dataSource = dataSource;
-        FirstScanBatch = firstScanBatch;
+        MaxScanBatch = maxScanBatch;
+        _metrics = metrics;
     }
 
-    /// <summary>Rows in a scan's first batch; later batches grow 4x up to 1024. Tests shrink it to cross batch seams.</summary>
-    internal int FirstScanBatch { get; }
+    /// <summary>The most rows one scan query fetches (a page plus one). Tests shrink it to cross batch seams.</summary>
+    internal int MaxScanBatch { get; }
 
     /// <summary>Rows fetched from the server by listing scans: what a listing page really costs (tests, dashboards).</summary>
     public long RowsFetched => Interlocked.Read(ref _rowsFetched);
 
+    /// <summary>When set (tests), every statement's plan is captured here first: range scans must stay index scans.</summary>
+    internal System.Collections.Concurrent.ConcurrentQueue<string>? CapturedPlans { get; set; }
+
     /// <summary>Transactions re-run after losing a race.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    public static PostgresNamespaceStore Open(string connectionString) => Open(connectionString, firstScanBatch: 32);
+    /// <param name="connectionString">Npgsql connection string; its search_path holds the schema.</param>
+    /// <param name="metrics">Counts transactions re-run after lost races, when given.</param>
+    public static PostgresNamespaceStore Open(string connectionString, Telemetry.NamespaceMetrics? metrics = null) =>
+        Open(connectionString, maxScanBatch: 1024, metrics);
 
-    internal static PostgresNamespaceStore Open(string connectionString, int firstScanBatch)
+    internal static PostgresNamespaceStore Open(string connectionString, int maxScanBatch, Telemetry.NamespaceMetrics? metrics = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
 
@@ -53,7 +61,7 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
         try
         {
             PostgresSchema.Apply(dataSource);
-            return new PostgresNamespaceStore(dataSource, firstScanBatch);
+            return new PostgresNamespaceStore(dataSource, maxScanBatch, metrics);
         }
         catch
         {
@@ -89,6 +97,7 @@ public sealed class PostgresNamespaceStore : INamespaceStore, INamespaceBulkLoad
             catch (PostgresException e) when (IsLostRace(e) && attempt < AttemptsFor(e))
             {
                 Interlocked.Increment(ref _retries);
+                _metrics?.StoreRetry(e.SqlState);
 
                 // Jittered exponential backoff so racing instances do not collide again in lockstep.
                 var ceilingMs = Math.Min(100, 1 << Math.Min(attempt, 7));

@@ -5,13 +5,13 @@ using Npgsql;
 namespace Cairn.Namespace.Store.Postgres;
 
 /// <summary>
-/// Reads of one transaction (writes in PostgresSession.Writes.cs). Scans fetch in growing batches with LIMIT,
-/// each resuming after the last row: a caller that stops early (a full page, a common prefix to seek past)
-/// pays for at most one batch beyond what it used, and the planner always sees a bounded index range scan.
+/// Reads of one transaction (writes in PostgresSession.Writes.cs). Scans fetch in batches with LIMIT, the
+/// first sized to what the caller expects to use (a listing page plus one), each resuming after the last row:
+/// a caller that stops early pays for at most one batch, and the planner always sees a bounded index range scan.
 /// </summary>
 internal sealed partial class PostgresSession : INamespaceWriter
 {
-    private const int MaxBatch = 1024;
+    private const int AdaptiveFirstBatch = 32;
     private const string VersionColumns = "v.bucket, v.key, v.seq, v.data";
     private const string ShardColumns = "shard_id, disk_id, bucket, key, owner_kind, owner_id, part_number, idx";
 
@@ -25,7 +25,7 @@ internal sealed partial class PostgresSession : INamespaceWriter
         _connection = connection;
         _tx = tx;
         _store = store;
-        _nextFirstBatch = store.FirstScanBatch;
+        _nextFirstBatch = AdaptiveFirstBatch;
     }
 
     public Bucket? GetBucket(string name) =>
@@ -46,16 +46,18 @@ internal sealed partial class PostgresSession : INamespaceWriter
         Query($"SELECT {VersionColumns} FROM versions v WHERE v.bucket = @b AND v.key = @k AND v.version_id = @id",
             ReadVersion, ("b", bucket), ("k", key), ("id", versionId)).FirstOrDefault();
 
-    public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive)
+    public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive, int expectedRows)
     {
         var upper = toExclusive is null ? "" : " AND l.key < @hi";
+
         // LIMIT inside, lookups outside: a plain join misestimates (key, seq) matches as one row and hashes the
-        // whole bucket, where this form is a bounded index range scan plus one primary-key probe per row.
+        // whole bucket, where this form is a bounded index range scan plus one primary-key probe per row. The
+        // probe's LIMIT 1 keeps the planner from flattening it back into that join.
         return Batched<VersionRecord>((last, limit) => Query(
             $"SELECT {VersionColumns} FROM (SELECT key, seq FROM live l WHERE l.bucket = @b AND l.key {(last is null ? ">=" : ">")} @lo{upper} " +
-            "ORDER BY l.key LIMIT @n) l CROSS JOIN LATERAL (SELECT * FROM versions v WHERE v.bucket = @b AND v.key = l.key AND v.seq = l.seq) v " +
+            "ORDER BY l.key LIMIT @n) l CROSS JOIN LATERAL (SELECT * FROM versions v WHERE v.bucket = @b AND v.key = l.key AND v.seq = l.seq LIMIT 1) v " +
             "ORDER BY l.key",
-            ReadVersion, ("b", bucket), ("lo", last?.Key ?? from), ("hi", toExclusive), ("n", limit)));
+            ReadVersion, ("b", bucket), ("lo", last?.Key ?? from), ("hi", toExclusive), ("n", limit)), expectedRows);
     }
 
     /// <summary>
@@ -64,7 +66,7 @@ internal sealed partial class PostgresSession : INamespaceWriter
     /// UTF-8 never holds 0xFF, so there is no carry). The server never reads the keys inside a common prefix.
     /// </summary>
     public IEnumerable<VersionRecord> SeekLatestRollingUp(
-        string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter)
+        string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter, int expectedRows)
     {
         var upper = toExclusive is null ? "" : " AND l.key < @hi";
         const string At = "position(@d IN substring(w.key FROM @pl + 1))";
@@ -78,17 +80,17 @@ internal sealed partial class PostgresSession : INamespaceWriter
             $"WHERE l.bucket = @b AND l.key >= (CASE WHEN {At} > 0 THEN {CommonPrefixEnd} ELSE w.key || decode('00', 'hex') END){upper} " +
             "ORDER BY l.key LIMIT 1) nxt WHERE w.n < @n)) " +
             $"SELECT {VersionColumns} FROM walk w CROSS JOIN LATERAL " +
-            "(SELECT * FROM versions v WHERE v.bucket = @b AND v.key = w.key AND v.seq = w.seq) v ORDER BY w.n";
+            "(SELECT * FROM versions v WHERE v.bucket = @b AND v.key = w.key AND v.seq = w.seq LIMIT 1) v ORDER BY w.n";
         return Batched<VersionRecord>((last, limit) =>
         {
             var lo = last is null ? from : RollUp.NextStart(last.Key, prefixLength, delimiter);
             return lo is null
                 ? []
                 : Query(sql, ReadVersion, ("b", bucket), ("lo", lo), ("hi", toExclusive), ("pl", prefixLength), ("d", delimiter), ("n", limit));
-        });
+        }, expectedRows);
     }
 
-    public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive)
+    public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive, int expectedRows)
     {
         var upper = toExclusive is null ? "" : " AND v.key < @hi";
         return Batched<VersionRecord>((last, limit) =>
@@ -113,7 +115,7 @@ internal sealed partial class PostgresSession : INamespaceWriter
             }
 
             return rows;
-        });
+        }, expectedRows);
     }
 
     public UploadRecord? GetUpload(string bucket, byte[] key, string uploadId) =>
@@ -170,14 +172,15 @@ internal sealed partial class PostgresSession : INamespaceWriter
 
     /// <summary>
     /// Yields rows batch by batch; <paramref name="fetch"/> gets the last row yielded (null first) and a limit.
-    /// A caller that abandoned its previous scan after a few rows (a delimiter listing seeking past a common
-    /// prefix) is likely to do so again, so the next scan starts with a batch sized to what was used.
+    /// The first batch is what the caller expects to use, when it says; otherwise sized to what the session's
+    /// previous scan used (a delimiter listing re-seeking past common prefixes uses a row or two each time).
+    /// Later batches grow 4x. No batch exceeds the store's MaxScanBatch.
     /// </summary>
-    private IEnumerable<T> Batched<T>(Func<T?, int, List<T>> fetch)
+    private IEnumerable<T> Batched<T>(Func<T?, int, List<T>> fetch, int? expectedRows = null)
         where T : class
     {
         T? last = null;
-        var limit = _nextFirstBatch;
+        var limit = Math.Clamp(expectedRows ?? _nextFirstBatch, 1, _store.MaxScanBatch);
         var used = 0;
         try
         {
@@ -197,18 +200,31 @@ internal sealed partial class PostgresSession : INamespaceWriter
                 }
 
                 last = rows[^1];
-                limit = Math.Min(limit * 4, MaxBatch);
+                limit = Math.Min(limit * 4, _store.MaxScanBatch);
             }
         }
         finally
         {
-            _nextFirstBatch = Math.Clamp(used * 2, 2, _store.FirstScanBatch);
+            _nextFirstBatch = Math.Clamp(used * 2, 2, AdaptiveFirstBatch);
         }
     }
 
     /// <summary>Runs a query to completion: no reader stays open across yields, so callers may interleave queries.</summary>
     private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
+        if (_store.CapturedPlans is { } plans)
+        {
+            using var explain = Command("EXPLAIN " + sql, parameters);
+            using var planReader = explain.ExecuteReader();
+            var plan = new List<string>();
+            while (planReader.Read())
+            {
+                plan.Add(planReader.GetString(0));
+            }
+
+            plans.Enqueue(string.Join('\n', plan));
+        }
+
         using var command = Command(sql, parameters);
         using var reader = command.ExecuteReader();
         var rows = new List<T>();

@@ -55,7 +55,7 @@ internal sealed partial class SqliteSession : INamespaceWriter
             $"SELECT {VersionColumns} FROM versions v WHERE v.bucket = $b AND v.key = $k AND v.version_id = $id",
             ("$b", bucket), ("$k", key), ("$id", versionId))).FirstOrDefault();
 
-    public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive)
+    public IEnumerable<VersionRecord> SeekLatest(string bucket, byte[] from, byte[]? toExclusive, int expectedRows)
     {
         var upper = toExclusive is null ? "" : " AND l.key < $hi";
         var sql = $"SELECT {VersionColumns} FROM live l JOIN versions v ON v.bucket = l.bucket AND v.key = l.key AND v.seq = l.seq " +
@@ -64,10 +64,10 @@ internal sealed partial class SqliteSession : INamespaceWriter
     }
 
     public IEnumerable<VersionRecord> SeekLatestRollingUp(
-        string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter) =>
-        RollUp.Seek(this, bucket, from, toExclusive, prefixLength, delimiter);
+        string bucket, byte[] from, byte[]? toExclusive, int prefixLength, byte[] delimiter, int expectedRows) =>
+        RollUp.Seek(this, bucket, from, toExclusive, prefixLength, delimiter, expectedRows);
 
-    public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive)
+    public IEnumerable<VersionRecord> SeekVersions(string bucket, VersionCursor from, byte[]? toExclusive, int expectedRows)
     {
         var upper = toExclusive is null ? "" : " AND v.key < $hi";
         if (from.SeqBelow is { } seqBelow)
