@@ -73,6 +73,55 @@ public sealed class MultipartChecksumTests : IAsyncLifetime
         Assert.EndsWith("-1\"", head.ETag, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Multipart_Crc32cFullObject_ReportsTheCrcOfAllBytes()
+    {
+        await _s3.PutBucketAsync("crc");
+        var first = Payload(5 * MiB + 11, 4);
+        var second = Payload(2 * MiB + 1, 5);
+        var init = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = "crc", Key = "full", ChecksumAlgorithm = ChecksumAlgorithm.CRC32C, ChecksumType = ChecksumType.FULL_OBJECT,
+        });
+        var parts = new List<PartETag>();
+        foreach (var (number, data) in new[] { (1, first), (2, second) })
+        {
+            var part = await _s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = "crc", Key = "full", UploadId = init.UploadId, PartNumber = number, InputStream = new MemoryStream(data), ChecksumAlgorithm = ChecksumAlgorithm.CRC32C,
+            });
+            parts.Add(new PartETag { PartNumber = number, ETag = part.ETag, ChecksumCRC32C = part.ChecksumCRC32C });
+        }
+        var complete = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "crc", Key = "full", UploadId = init.UploadId, PartETags = parts });
+        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "crc", Key = "full", ChecksumMode = ChecksumMode.ENABLED });
+
+        // Independent of the frontend: CRC32C over all the bytes at once, as a single PUT would report it.
+        var crc = new Crc32(Crc32ParameterSet.Crc32C);
+        crc.Append(first);
+        crc.Append(second);
+        var expected = Convert.ToBase64String(BitConverter.GetBytes(BinaryPrimitives.ReverseEndianness(crc.GetCurrentHashAsUInt32())));
+        Assert.Equal(expected, complete.ChecksumCRC32C);
+        Assert.Equal(expected, head.ChecksumCRC32C);
+        Assert.Equal(ChecksumType.FULL_OBJECT, head.ChecksumType);
+    }
+
+    [Theory]
+    [InlineData("SHA256", "FULL_OBJECT")]
+    [InlineData("CRC64NVME", "COMPOSITE")]
+    [InlineData("CRC32", "SIDEWAYS")]
+    public async Task CreateMultipartUpload_UnsupportedChecksumType_InvalidRequest(string algorithm, string type)
+    {
+        await _s3.PutBucketAsync("types");
+
+        var e = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = "types", Key = "k", ChecksumAlgorithm = new ChecksumAlgorithm(algorithm), ChecksumType = new ChecksumType(type),
+        }));
+
+        Assert.Equal((System.Net.HttpStatusCode.BadRequest, "InvalidRequest"), (e.StatusCode, e.ErrorCode));
+        Assert.Empty((await _s3.ListMultipartUploadsAsync("types")).MultipartUploads ?? []);
+    }
+
     private Task<UploadPartResponse> UploadPartAsync(string uploadId, int number, byte[] data) =>
         _s3.UploadPartAsync(new UploadPartRequest
         {

@@ -95,6 +95,34 @@ public sealed class S3CompatibilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetObject_PartNumber_ServesThatPartOfAMultipartObject()
+    {
+        await _s3.PutBucketAsync("byparts");
+        var first = Payload(5 * MiB, seed: 3);
+        var second = Payload(MiB + 9, seed: 4);
+        var init = await _s3.InitiateMultipartUploadAsync("byparts", "obj");
+        var p1 = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = "byparts", Key = "obj", UploadId = init.UploadId, PartNumber = 1, InputStream = new MemoryStream(first) });
+        var p2 = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = "byparts", Key = "obj", UploadId = init.UploadId, PartNumber = 2, InputStream = new MemoryStream(second) });
+        await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = "byparts", Key = "obj", UploadId = init.UploadId, PartETags = [new PartETag(1, p1.ETag), new PartETag(2, p2.ETag)],
+        });
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "byparts", Key = "single", ContentBody = "whole" });
+
+        using var part2 = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "obj", PartNumber = 2 });
+        var head1 = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "byparts", Key = "obj", PartNumber = 1 });
+        using var single = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "single", PartNumber = 1 });
+        var beyond = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "obj", PartNumber = 3 }));
+
+        Assert.Equal(second, await ReadAllAsync(part2));
+        Assert.Equal((HttpStatusCode.PartialContent, 2), (part2.HttpStatusCode, part2.PartsCount));
+        Assert.Equal($"bytes {first.Length}-{first.Length + second.Length - 1}/{first.Length + second.Length}", part2.ContentRange);
+        Assert.Equal(first.Length, head1.ContentLength);
+        Assert.Equal("whole", await new StreamReader(single.ResponseStream).ReadToEndAsync());
+        Assert.Equal((HttpStatusCode.RequestedRangeNotSatisfiable, "InvalidPartNumber"), (beyond.StatusCode, beyond.ErrorCode));
+    }
+
+    [Fact]
     public async Task CopyObject_SourceDateConditions_412WhenTheyFail()
     {
         await _s3.PutBucketAsync("dates");

@@ -116,6 +116,42 @@ public static class S3Checksums
     }
 
     /// <summary>
+    /// Multipart FULL_OBJECT checksum: the CRC of the whole object, combined from the parts' CRCs and sizes in
+    /// part order (no "-N" suffix: it is the same value a single PUT of those bytes would have).
+    /// </summary>
+    public static string FullObject(ChecksumAlgorithm alg, IEnumerable<(string Base64, long Size)> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var combiner = CrcCombine.For(alg);
+        var width = Length(alg);
+        ulong crc = 0;
+        var first = true;
+        foreach (var (base64, size) in parts)
+        {
+            if (!TryDecode(alg, base64, out var digest))
+            {
+                throw S3Errors.InvalidDigest($"Part checksum '{base64}' is not a valid {Name(alg)} value.");
+            }
+
+            var value = width == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(digest) : System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(digest);
+            crc = first ? value : combiner.Combine(crc, value, size);
+            first = false;
+        }
+
+        var bytes = new byte[width];
+        if (width == 4)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)crc);
+        }
+        else
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, crc);
+        }
+
+        return Convert.ToBase64String(bytes);
+    }
+
+    /// <summary>
     /// Checks a client-supplied checksum (header or trailer) against what was computed:
     /// malformed → InvalidDigest, different → BadDigest (both 400).
     /// </summary>

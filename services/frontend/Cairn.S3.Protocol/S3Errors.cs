@@ -145,6 +145,8 @@ public static class S3Errors
     public static S3Exception MetadataTooLarge() =>
         new("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.");
 
+    public static S3Exception InvalidPartNumber() => new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable");
+
     public static S3Exception InvalidTag(string msg) => new("InvalidTag", 400, msg);
 
     public static S3Exception InvalidURI() => new("InvalidURI", 400, "Couldn't parse the specified URI.");

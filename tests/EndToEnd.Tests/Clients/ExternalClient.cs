@@ -60,11 +60,6 @@ public static class ExternalClient
         return new ClientRun($"{program} {string.Join(' ', psi.ArgumentList)}", process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>True when the client is installed (scenarios report a clear failure rather than a crash).</summary>
-    public static bool IsInstalled(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
-            .Any(dir => File.Exists(Path.Combine(dir, program)));
-
     // AWS_* (profiles, CA bundles, endpoints), RCLONE_* and S3CMD settings of the machine running the tests.
     private static bool IsClientSetting(string name) =>
         name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("RCLONE_", StringComparison.OrdinalIgnoreCase)

@@ -46,11 +46,25 @@ public sealed class S3Clients(string endpoint, string accessKey, string secretKe
         ["AWS_ACCESS_KEY_ID"] = accessKey,
         ["AWS_SECRET_ACCESS_KEY"] = secretKey,
         ["AWS_DEFAULT_REGION"] = "us-east-1",
-        ["AWS_CONFIG_FILE"] = "/dev/null",
+        ["AWS_CONFIG_FILE"] = AwsConfig(),
         ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
         ["AWS_PAGER"] = "",
         ["HOME"] = workDirectory,
     };
+
+    /// <summary>
+    /// awscli v1 (and boto3) presign with SigV2 unless told otherwise, and Cairn refuses SigV2 by design
+    /// (threats.md #5); this is the one setting S3-compatible stores document for them. awscli v2 ignores it.
+    /// </summary>
+    private string AwsConfig()
+    {
+        var path = Path.Combine(workDirectory, "aws-config");
+        if (!File.Exists(path))
+        {
+            File.WriteAllLines(path, ["[default]", "s3 =", "    signature_version = s3v4"]);
+        }
+        return path;
+    }
 
     private string S3cmdConfig()
     {

@@ -14,14 +14,17 @@ from botocore.config import Config
 MiB = 1024 * 1024
 
 
-def client(endpoint, key, secret):
+def client(endpoint, key, secret, signature_version=None):
+    settings = {"s3": {"addressing_style": "path"}, "retries": {"max_attempts": 1}}
+    if signature_version:
+        settings["signature_version"] = signature_version
     return boto3.client(
         "s3",
         endpoint_url=endpoint,
         aws_access_key_id=key,
         aws_secret_access_key=secret,
         region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+        config=Config(**settings),
     )
 
 
@@ -34,7 +37,10 @@ def multipart(s3, bucket, key, source, target):
     return {"etag": head["ETag"], "size": head["ContentLength"]}
 
 
-def presign(s3, bucket, key, method, expires):
+def presign(s3, bucket, key, method, expires, signature="s3v4"):
+    """A presigned URL signed with `signature`: "s3v4", or "s3" (SigV2, which boto3 and awscli v1 pick for
+    presigning unless configured, and which Cairn refuses by design: threats.md #5)."""
+    s3 = client(*ENDPOINT, signature_version=signature)
     operation = {"GET": "get_object", "PUT": "put_object", "HEAD": "head_object", "DELETE": "delete_object"}[method]
     return {"url": s3.generate_presigned_url(operation, Params={"Bucket": bucket, "Key": key}, ExpiresIn=int(expires))}
 
@@ -87,8 +93,13 @@ def versions_and_tags(s3, bucket):
     }
 
 
+ENDPOINT = ()
+
+
 def main(argv):
+    global ENDPOINT
     endpoint, key, secret, command, *args = argv[1:]
+    ENDPOINT = (endpoint, key, secret)
     s3 = client(endpoint, key, secret)
     commands = {"multipart": multipart, "presign": presign, "list": listing, "versions-and-tags": versions_and_tags}
     print(json.dumps(commands[command](s3, *args)))

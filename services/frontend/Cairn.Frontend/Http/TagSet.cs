@@ -16,6 +16,7 @@ public static class TagSet
     public const int MaxTags = 10;
     private const int MaxKeyLength = 128;
     private const int MaxValueLength = 256;
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     /// <summary>Parses "k1=v1&amp;k2=v2" (percent-encoded); null or empty means no tags.</summary>
     public static Dictionary<string, string> FromHeader(string? header)
@@ -128,6 +129,4 @@ public static class TagSet
 
     private static S3Exception BadHeader() =>
         S3Errors.InvalidTag("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.");
-
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 }

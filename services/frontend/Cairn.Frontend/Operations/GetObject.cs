@@ -29,7 +29,9 @@ public sealed class GetObject(IObjectMetadataStore metadata, BucketAccess access
         ByteRange? range;
         try
         {
-            range = ByteRange.Parse(request.Header("Range"), size);
+            range = request.Query("partNumber") is { } partNumber
+                ? PartRange(version, partNumber, request.Header("Range"))
+                : ByteRange.Parse(request.Header("Range"), size);
         }
         catch (S3Exception e) when (e.StatusCode == StatusCodes.Status416RangeNotSatisfiable)
         {
@@ -49,6 +51,32 @@ public sealed class GetObject(IObjectMetadataStore metadata, BucketAccess access
             return;
         }
         await ReadAsync(request, version, offset, length);
+    }
+
+    /// <summary>
+    /// GET/HEAD ?partNumber=N (parallel downloads by the Go and Java transfer managers): the bytes of part N
+    /// of a multipart object; part 1 of a single-PUT object is all of it.
+    /// </summary>
+    private static ByteRange? PartRange(ObjectVersion version, string partNumber, string? rangeHeader)
+    {
+        if (!string.IsNullOrEmpty(rangeHeader))
+        {
+            throw S3Errors.InvalidRequest("Cannot specify both Range header and partNumber query parameter.");
+        }
+        var number = Multipart.ParsePartNumber(partNumber);
+        var parts = version.Parts.OrderBy(p => p.PartNumber).ToList();
+        if (parts.Count <= 1)
+        {
+            return number == 1 ? null : throw S3Errors.InvalidPartNumber();
+        }
+        // Parts keep the numbers they were uploaded with (as MinIO does); clients upload 1..N contiguously.
+        var index = parts.FindIndex(p => p.PartNumber == number);
+        if (index < 0)
+        {
+            throw S3Errors.InvalidPartNumber();
+        }
+        var offset = parts.Take(index).Sum(p => (long)p.Size);
+        return new ByteRange(offset, (long)parts[index].Size);
     }
 
     private async Task ReadAsync(S3Request request, ObjectVersion version, long offset, long length)

@@ -28,7 +28,7 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
         {
             // The upload's algorithm is remembered as a checksum name with no value yet.
             template.Checksums[S3Checksums.Name(alg)] = string.Empty;
-            template.ChecksumType = request.Header("x-amz-checksum-type") ?? "COMPOSITE";
+            template.ChecksumType = ObjectChecksums.UploadType(alg, request.Header("x-amz-checksum-type"));
         }
         var upload = await metadata.CreateMultipartUploadAsync(template, request.Aborted);
         if (algorithm is { } announced)

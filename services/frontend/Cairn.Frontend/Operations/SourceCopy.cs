@@ -19,7 +19,8 @@ public sealed class SourceCopy(ObjectReader reader, ObjectWriter writer)
         IReadOnlyCollection<ChecksumAlgorithm> algorithms, CancellationToken ct)
     {
         var pipe = new Pipe();
-        var pump = PumpAsync(source, offset, length, pipe.Writer, ct);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pump = PumpAsync(source, offset, length, pipe.Writer, stopReading.Token);
         try
         {
             await using var input = pipe.Reader.AsStream();
@@ -34,6 +35,8 @@ public sealed class SourceCopy(ObjectReader reader, ObjectWriter writer)
         }
         finally
         {
+            // After a failed write nobody consumes the pipe: stop reading the source instead of draining it.
+            await stopReading.CancelAsync();
             await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
