@@ -21,6 +21,9 @@ public static class FrontendExtensions
     public static IServiceCollection AddS3Frontend(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<FrontendOptions>(configuration.GetSection("Cairn"));
+        services.AddOptions<FrontendOptions>()
+            .Validate(RedundancyPolicy.IsValid, "Cairn:ErasureCoding: every storage class needs a scheme \"k+m\" (k, m >= 1, k+m <= 32) or \"replicated\", STANDARD must be one, and ThresholdBytes >= 1")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(CredentialStore.FromConfiguration(configuration));
         services.AddSingleton(sp => new SigV4Authenticator(sp.GetRequiredService<CredentialStore>(), sp.GetRequiredService<TimeProvider>()));

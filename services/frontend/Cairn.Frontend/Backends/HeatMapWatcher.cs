@@ -36,8 +36,10 @@ public sealed class HeatMapWatcher(HeatMonitor.HeatMonitorClient client, TimePro
             {
                 return;
             }
-            catch (Exception e) when (e is RpcException or InvalidOperationException or HttpRequestException)
+            catch (Exception e)
             {
+                // Whatever the failure (unresolvable address, heat monitor down), steering must never take the
+                // frontend down with it: a BackgroundService that throws stops the host.
                 if (!failing)
                 {
                     FrontendLog.HeatWatchFailed(logger, e.Message);

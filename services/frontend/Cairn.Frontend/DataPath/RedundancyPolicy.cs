@@ -47,6 +47,23 @@ public sealed class RedundancyPolicy(IOptions<FrontendOptions> options)
         return Parse(settings.ErasureCoding.StorageClasses[name], settings.Replicas);
     }
 
+    /// <summary>Startup check: every configured storage class names a scheme this frontend can write.</summary>
+    public static bool IsValid(FrontendOptions options)
+    {
+        try
+        {
+            foreach (var scheme in options.ErasureCoding.StorageClasses.Values)
+            {
+                Parse(scheme, options.Replicas);
+            }
+            return options.ErasureCoding.StorageClasses.ContainsKey(DefaultStorageClass) && options.ErasureCoding.ThresholdBytes >= 1;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>"k+m" or "replicated"; anything else is a configuration error, reported as such.</summary>
     public static Redundancy Parse(string scheme, int replicas)
     {

@@ -13,6 +13,7 @@ internal sealed class ShardCursor : IAsyncDisposable
     private readonly CancellationTokenSource _cts;
     private readonly IAsyncEnumerator<ReadOnlyMemory<byte>> _chunks;
     private ReadOnlyMemory<byte> _pending;
+    private bool _broken;
 
     public ShardCursor(IShardStorage storage, string endpoint, string diskId, string shardId, long offset, long end, CancellationToken ct)
     {
@@ -24,12 +25,13 @@ internal sealed class ShardCursor : IAsyncDisposable
     /// <summary>Shard offset of the next byte this cursor yields.</summary>
     public long Position { get; private set; }
 
-    public bool Broken { get; private set; }
+    /// <summary>Failed or cancelled mid-block, or cancelled just after its last block (a losing hedge race).</summary>
+    public bool Broken => _broken || _cts.IsCancellationRequested;
 
     /// <summary>Fills <paramref name="into"/> with the next bytes; a stream ending early is corruption (truncated shard).</summary>
     public async Task ReadExactlyAsync(Memory<byte> into, CancellationToken ct)
     {
-        Broken = true; // until the block is complete
+        _broken = true; // until the block is complete
         await using var cancel = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), _cts);
         var filled = 0;
         while (filled < into.Length)
@@ -49,7 +51,7 @@ internal sealed class ShardCursor : IAsyncDisposable
             filled += n;
         }
         Position += into.Length;
-        Broken = false;
+        _broken = false;
     }
 
     public async ValueTask DisposeAsync()
