@@ -4,7 +4,7 @@ using Namespace.Tests.Support;
 
 namespace Namespace.Tests;
 
-/// <summary>The generic delimiter roll-up (the embedded store's): it must seek past a prefix, not read through it.</summary>
+/// <summary>The embedded store's delimiter roll-up: one row per common prefix, resuming past the whole prefix.</summary>
 public sealed class RollUpTests : IAsyncLifetime
 {
     private readonly NamespaceHarness _h = NamespaceHarness.Create(Backend.Sqlite);
@@ -24,15 +24,22 @@ public sealed class RollUpTests : IAsyncLifetime
     public Task DisposeAsync() => _h.DisposeAsync().AsTask();
 
     [Fact]
-    public async Task RollUp_Seek_ReadsOneRowPerCommonPrefix()
+    public async Task SqliteStore_SeekLatestRollingUp_YieldsOneRowPerCommonPrefix()
     {
-        var counting = new CountingStore(_h.Store);
-
-        var keys = await counting.ReadAsync(
-            r => RollUp.Seek(r, "bkt", [], null, 0, "/"u8.ToArray(), 1000).Select(v => ObjectKeys.Decode(v.Key)).ToList(), default);
+        var keys = await _h.Store.ReadAsync(
+            r => r.SeekLatestRollingUp("bkt", [], null, 0, "/"u8.ToArray(), 1000).Select(v => ObjectKeys.Decode(v.Key)).ToList(), default);
 
         Assert.Equal(["a/000", "b", "c/1"], keys);
-        Assert.True(counting.RowsRead <= 3 + 2, $"read {counting.RowsRead} rows for 3 entries");
+    }
+
+    [Fact]
+    public async Task SqliteStore_SeekLatestRollingUp_StopsWhereTheCallerStops()
+    {
+        var keys = await _h.Store.ReadAsync(
+            r => r.SeekLatestRollingUp("bkt", "a/100"u8.ToArray(), "a0"u8.ToArray(), 2, "/"u8.ToArray(), 3)
+                .Take(3).Select(v => ObjectKeys.Decode(v.Key)).ToList(), default);
+
+        Assert.Equal(["a/100", "a/101", "a/102"], keys);
     }
 
     [Fact]
