@@ -75,6 +75,8 @@ public sealed class ErasureCodingTests(NodeFailureStackFixture fixture)
         var big = objects["ec-three-stripes"];
         Assert.Equal(big.AsSpan((4 * MiB) - 10, (4 * MiB) + 20).ToArray(), await GetAsync(s3, bucket, "ec-three-stripes", ((4 * MiB) - 10, (8 * MiB) + 9)));
         Assert.Equal(multipart.AsSpan((5 * MiB) - 1, 3).ToArray(), await GetAsync(s3, bucket, "ec-multipart", ((5 * MiB) - 1, (5 * MiB) + 1)));
+        // The bytes came back because stripes were decoded from parity, not by luck of placement.
+        Assert.True(await fixture.FrontendCounterAsync("cairn_frontend_decoded_stripes_total") > 0);
     }
 
     private static async Task<byte[]> GetAsync(AmazonS3Client s3, string bucket, string key, (long First, long Last)? range)
@@ -156,6 +158,16 @@ public sealed class NodeFailureStackFixture : IAsyncLifetime
         });
 
     public GrpcChannel Channel(string service) => GrpcChannel.ForAddress(Stack.Service(service).GrpcUrl);
+
+    /// <summary>A counter from the frontend's Prometheus endpoint (0 when not yet reported).</summary>
+    public async Task<double> FrontendCounterAsync(string name)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(Stack.Service("frontend").HttpUrl + "/metrics"));
+        return text.Split('\n')
+            .Where(line => line.StartsWith(name, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     /// <summary>The tail of a service's log, to explain a failure.</summary>
     public string LogTail(string service, int lines = 40) =>

@@ -85,6 +85,7 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
                 foreach (var read in reads.Where(r => r.Task.IsCompleted).ToList())
                 {
                     reads.Remove(read);
+                    read.Cancellation.Dispose();
                     if (read.Task.IsCompletedSuccessfully)
                     {
                         arrived[read.Index] = true;
@@ -134,8 +135,8 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
         {
             started[index] = true;
             var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var started0 = context.Time.GetTimestamp();
-            return new BlockRead(index, ReadBlockAsync(index, slice, ct, cancellation.Token), started0, context.Latencies.HedgeDelay(DiskId(index)), cancellation);
+            var startedAt = context.Time.GetTimestamp();
+            return new BlockRead(index, ReadBlockAsync(index, slice, ct, cancellation.Token), startedAt, context.Latencies.HedgeDelay(DiskId(index)), cancellation);
         }
     }
 
