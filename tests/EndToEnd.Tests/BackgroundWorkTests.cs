@@ -46,7 +46,7 @@ public sealed class BackgroundWorkTests(StackFixture stack)
 
         Assert.True(await ExistsAsync(clients, disk.Endpoint, disk.DiskId, orphan));
         await StackFixture.Eventually(async () => !await ExistsAsync(clients, disk.Endpoint, disk.DiskId, orphan),
-            TimeSpan.FromSeconds(60), "orphan shard reclaimed by reconciliation");
+            TimeSpan.FromSeconds(120), "orphan shard reclaimed by reconciliation");
     }
 
     [Fact]

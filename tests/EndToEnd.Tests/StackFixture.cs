@@ -31,7 +31,7 @@ public sealed class StackFixture : IAsyncLifetime
             {
                 // Short periods so background work is observable within a test.
                 ["Cairn:GcIntervalSeconds"] = "2",
-                ["Cairn:GcGraceSeconds"] = "1",
+                ["Cairn:GcGraceSeconds"] = "10", // well above a PUT's shard-commit-to-namespace-commit gap under CI load
                 ["Cairn:HeartbeatIntervalMs"] = "500",
             },
         });
