@@ -40,8 +40,9 @@ public sealed class RepairEndToEndTests(StackFixture stack)
         {
             using var opsChannel = stack.Channel("background-ops");
             var ops = new BackgroundOps.V1.BackgroundOps.BackgroundOpsClient(opsChannel);
+            // The periodic pass may take some of the shards first; the triggered pass starts after it and finishes the rest.
             var run = await ops.TriggerJobAsync(new TriggerJobRequest { Kind = JobKind.Repair });
-            Assert.True(run.Status.ItemsDone >= (ulong)onFailed, $"repaired {run.Status.ItemsDone}, {onFailed} of ours were on {failed}; {run.Status.LastError}");
+            Assert.Equal("", run.Status.LastError);
 
             var after = await LayoutsAsync(bucket, objects.Keys);
             foreach (var (key, shards) in after)
@@ -61,7 +62,8 @@ public sealed class RepairEndToEndTests(StackFixture stack)
             var progress = status.Repairs.Single(r => r.DiskId == failed);
             Assert.True(progress.Finished);
             Assert.Equal("failed", progress.Reason);
-            Assert.True(progress.ShardsRepaired >= (ulong)onFailed);
+            Assert.Equal(0UL, progress.ShardsFailed);
+            Assert.True(onFailed > 0);
         }
         finally
         {
