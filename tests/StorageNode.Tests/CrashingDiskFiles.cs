@@ -25,6 +25,9 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
     /// <summary>Runs before every fsync, outside the disk's lock: a test can block it (a slow disk) or throw (EIO).</summary>
     public Action? BeforeFlush { get; set; }
 
+    /// <summary>fsyncs of paths matching this return without making anything durable (the race a crash can win).</summary>
+    public Func<string, bool>? DropFlushes { get; set; }
+
     /// <summary>How many crashes happened so far.</summary>
     public int Crashes
     {
@@ -55,11 +58,12 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         }
     }
 
-    public void Crash()
+    /// <summary>Power loss: see the class summary; <paramref name="keepNoUnsynced"/> drops every un-fsynced write.</summary>
+    public void Crash(bool keepNoUnsynced = false)
     {
         lock (_lock)
         {
-            CrashLocked();
+            CrashLocked(keepNoUnsynced);
         }
     }
 
@@ -183,7 +187,7 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         throw new IOException("the disk crashed");
     }
 
-    private void CrashLocked()
+    private void CrashLocked(bool keepNoUnsynced = false)
     {
         _visible.Clear();
         foreach (var (path, file) in _durable)
@@ -194,7 +198,7 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         var files = new HashSet<MemoryFile>(_visible.Values);
         foreach (var file in files)
         {
-            file.Recover(_random);
+            file.Recover(_random, keepNoUnsynced);
         }
 
         _epoch++;
@@ -233,10 +237,10 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         }
 
         /// <summary>Durable bytes plus a random prefix of the pending operations, the last kept write maybe torn.</summary>
-        public void Recover(Random random)
+        public void Recover(Random random, bool keepNone)
         {
             var bytes = new List<byte>(Durable);
-            int keep = Pending.Count == 0 ? 0 : random.Next(Pending.Count + 1);
+            int keep = Pending.Count == 0 || keepNone ? 0 : random.Next(Pending.Count + 1);
             for (int i = 0; i < keep; i++)
             {
                 switch (Pending[i])
@@ -336,7 +340,10 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
             {
                 Check();
                 disk.Mutate(null);
-                file.Flush();
+                if (disk.DropFlushes?.Invoke(path) != true)
+                {
+                    file.Flush();
+                }
             }
         }
 
