@@ -6,9 +6,10 @@ namespace StorageNode.Tests;
 /// An in-memory disk that forgets like a real one. File bytes are durable only after Flush (fsync); names
 /// (create, rename, delete) only after SyncDirectory. <see cref="Crash"/> keeps the durable state plus a
 /// random prefix of each file's un-fsynced writes, the last of them possibly torn, and drops every name
-/// change that was not synced. After a crash every handle opened before it fails, like a dead process's.
+/// change that was not synced. After a crash every handle and every <see cref="Mount"/> taken before it fails,
+/// like a dead process's: a store left over from before the crash can no longer touch the disk.
 /// </summary>
-public sealed class CrashingDiskFiles(int seed) : IDiskFiles
+public sealed class CrashingDiskFiles(int seed)
 {
     private readonly Lock _lock = new();
     private readonly Random _random = new(seed);
@@ -17,13 +18,15 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
     private int _epoch;
     private int? _crashCountdown;
 
-    public long FileSystemCapacity => long.MaxValue / 4;
 
     /// <summary>Reads of paths matching this fail with an I/O error (a bad sector), until reset to null.</summary>
     public Func<string, bool>? FailReads { get; set; }
 
     /// <summary>Runs before every fsync, outside the disk's lock: a test can block it (a slow disk) or throw (EIO).</summary>
     public Action? BeforeFlush { get; set; }
+
+    /// <summary>fsyncs of paths matching this return without making anything durable (the race a crash can win).</summary>
+    public Func<string, bool>? DropFlushes { get; set; }
 
     /// <summary>How many crashes happened so far.</summary>
     public int Crashes
@@ -55,11 +58,12 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         }
     }
 
-    public void Crash()
+    /// <summary>Power loss: see the class summary; <paramref name="keepNoUnsynced"/> drops every un-fsynced write.</summary>
+    public void Crash(bool keepNoUnsynced = false)
     {
         lock (_lock)
         {
-            CrashLocked();
+            CrashLocked(keepNoUnsynced);
         }
     }
 
@@ -91,10 +95,20 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         }
     }
 
-    public IDiskFile Open(string path, bool create)
+    /// <summary>The disk as one process sees it: valid until the next crash.</summary>
+    public IDiskFiles Mount()
     {
         lock (_lock)
         {
+            return new MountedDisk(this, _epoch);
+        }
+    }
+
+    private IDiskFile Open(string path, bool create, int epoch)
+    {
+        lock (_lock)
+        {
+            CheckEpoch(epoch);
             if (!_visible.TryGetValue(path, out var file))
             {
                 if (!create)
@@ -111,32 +125,30 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         }
     }
 
-    public IReadOnlyList<string> List(string directory)
+    private IReadOnlyList<string> List(string directory, int epoch)
     {
         lock (_lock)
         {
+            CheckEpoch(epoch);
             return [.. _visible.Keys.Where(p => Path.GetDirectoryName(p) == directory).Select(p => Path.GetFileName(p))];
         }
     }
 
-    public void CreateDirectory(string directory)
-    {
-        // Directories are implicit: a path's directory always exists.
-    }
-
-    public void Delete(string path)
+    private void Delete(string path, int epoch)
     {
         lock (_lock)
         {
+            CheckEpoch(epoch);
             Mutate(null);
             _visible.Remove(path);
         }
     }
 
-    public void Rename(string from, string to)
+    private void Rename(string from, string to, int epoch)
     {
         lock (_lock)
         {
+            CheckEpoch(epoch);
             Mutate(null);
             if (!_visible.Remove(from, out var file))
             {
@@ -147,10 +159,11 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         }
     }
 
-    public void SyncDirectory(string directory)
+    private void SyncDirectory(string directory, int epoch)
     {
         lock (_lock)
         {
+            CheckEpoch(epoch);
             Mutate(null);
             foreach (string gone in _durable.Keys.Where(p => Path.GetDirectoryName(p) == directory && !_visible.ContainsKey(p)).ToList())
             {
@@ -161,6 +174,14 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
             {
                 _durable[path] = file;
             }
+        }
+    }
+
+    private void CheckEpoch(int epoch)
+    {
+        if (epoch != _epoch)
+        {
+            throw new IOException("the disk crashed since this mount was taken");
         }
     }
 
@@ -183,7 +204,7 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         throw new IOException("the disk crashed");
     }
 
-    private void CrashLocked()
+    private void CrashLocked(bool keepNoUnsynced = false)
     {
         _visible.Clear();
         foreach (var (path, file) in _durable)
@@ -194,10 +215,30 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         var files = new HashSet<MemoryFile>(_visible.Values);
         foreach (var file in files)
         {
-            file.Recover(_random);
+            file.Recover(_random, keepNoUnsynced);
         }
 
         _epoch++;
+    }
+
+    private sealed class MountedDisk(CrashingDiskFiles disk, int epoch) : IDiskFiles
+    {
+        public long FileSystemCapacity => long.MaxValue / 4;
+
+        public IDiskFile Open(string path, bool create) => disk.Open(path, create, epoch);
+
+        public IReadOnlyList<string> List(string directory) => disk.List(directory, epoch);
+
+        public void CreateDirectory(string directory)
+        {
+            // Directories are implicit: a path's directory always exists.
+        }
+
+        public void Delete(string path) => disk.Delete(path, epoch);
+
+        public void Rename(string from, string to) => disk.Rename(from, to, epoch);
+
+        public void SyncDirectory(string directory) => disk.SyncDirectory(directory, epoch);
     }
 
     private abstract record PendingOp;
@@ -233,10 +274,10 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
         }
 
         /// <summary>Durable bytes plus a random prefix of the pending operations, the last kept write maybe torn.</summary>
-        public void Recover(Random random)
+        public void Recover(Random random, bool keepNone)
         {
             var bytes = new List<byte>(Durable);
-            int keep = Pending.Count == 0 ? 0 : random.Next(Pending.Count + 1);
+            int keep = Pending.Count == 0 || keepNone ? 0 : random.Next(Pending.Count + 1);
             for (int i = 0; i < keep; i++)
             {
                 switch (Pending[i])
@@ -336,7 +377,10 @@ public sealed class CrashingDiskFiles(int seed) : IDiskFiles
             {
                 Check();
                 disk.Mutate(null);
-                file.Flush();
+                if (disk.DropFlushes?.Invoke(path) != true)
+                {
+                    file.Flush();
+                }
             }
         }
 

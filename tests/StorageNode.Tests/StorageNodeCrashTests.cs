@@ -36,10 +36,13 @@ public sealed class StorageNodeCrashTests
                 break;
             }
 
-            var killAfter = TimeSpan.FromMilliseconds(rng.Next(100, 1500));
+            var killAfter = TimeSpan.FromMilliseconds(rng.Next(50, 1000));
             var workers = Enumerable.Range(0, 4)
                 .Select(w => Task.Run(() => Work(node.Client, diskIds[w % 2], $"r{round}-w{w}-", new Random((round * 10) + w), model)))
                 .ToArray();
+            // The kill lands at a random point after writes are flowing, however slow this machine is today.
+            string roundTag = $"/r{round}-";
+            await Poll.Until(() => AnyAcked(model, roundTag) || workers.All(w => w.IsCompleted), timeoutMs: 60_000);
             await Task.Delay(killAfter);
             node.Kill();
             await Task.WhenAll(workers);
@@ -148,6 +151,14 @@ public sealed class StorageNodeCrashTests
     }
 
     private static string Id(string key) => key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+    private static bool AnyAcked(Dictionary<string, Expectation> model, string tag)
+    {
+        lock (model)
+        {
+            return model.Any(kv => kv.Value.Fate == Fate.Acked && kv.Key.Contains(tag, StringComparison.Ordinal));
+        }
+    }
 
     private static void Set(Dictionary<string, Expectation> model, string key, Func<Expectation, Expectation> change)
     {

@@ -44,7 +44,7 @@ public static class ShardData
 
     /// <summary>An engine on an in-memory disk that can crash.</summary>
     public static ShardEngine Open(CrashingDiskFiles disk, long? capacity = null, long extentBytes = 1024, long checkpointFloorBytes = 2048) =>
-        ShardEngine.Open(disk, "mem", Options(capacity, extentBytes) with { CheckpointFloorBytes = checkpointFloorBytes }, Clock, NullLogger.Instance);
+        ShardEngine.Open(disk.Mount(), "mem", Options(capacity, extentBytes) with { CheckpointFloorBytes = checkpointFloorBytes }, Clock, NullLogger.Instance);
 
     public static EngineOptions Options(long? capacity, long extentBytes) =>
         new() { CapacityBytes = capacity, ExtentBytes = extentBytes, BackgroundReclamation = false };

@@ -11,6 +11,7 @@ namespace Cairn.EngineBench;
 internal static class RandRead
 {
     private const int Size = 4096;
+    private const int Slice = 64;
 
     public static async Task<Comparison> RunAsync(string root, BenchOptions options)
     {
@@ -39,24 +40,31 @@ internal static class RandRead
         var random = new Random(2);
         for (int round = 0; round < options.Rounds; round++)
         {
+            // Slices of 64 reads alternate between the engine and raw pread; each keeps its own clock.
+            var clock = new Interleaved();
             long ops = 0;
-            var sw = Stopwatch.StartNew();
-            while ((ops & 255) != 0 || sw.Elapsed.TotalSeconds < options.ReadSeconds)
+            var wall = Stopwatch.StartNew();
+            while (wall.Elapsed.TotalSeconds < 2 * options.ReadSeconds)
             {
-                sink += await ReadShard(engine, ids[random.Next(count)]);
-                ops++;
+                await clock.OursAsync(async () =>
+                {
+                    for (int k = 0; k < Slice; k++)
+                    {
+                        sink += await ReadShard(engine, ids[random.Next(count)]);
+                    }
+                });
+                clock.Raw(() =>
+                {
+                    for (int k = 0; k < Slice; k++)
+                    {
+                        sink += RandomAccess.Read(raw, buffer, (long)random.Next(count) * Size);
+                    }
+                });
+                ops += Slice;
             }
 
-            ours.Add(ops / sw.Elapsed.TotalSeconds);
-            ops = 0;
-            sw.Restart();
-            while ((ops & 255) != 0 || sw.Elapsed.TotalSeconds < options.ReadSeconds)
-            {
-                sink += RandomAccess.Read(raw, buffer, (long)random.Next(count) * Size);
-                ops++;
-            }
-
-            rawRates.Add(ops / sw.Elapsed.TotalSeconds);
+            ours.Add(ops / clock.OursSeconds);
+            rawRates.Add(ops / clock.RawSeconds);
         }
 
         GC.KeepAlive(sink);

@@ -26,6 +26,9 @@ internal static partial class StorageNodeLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Disk {DiskId} at {Path} cannot be opened and is marked failed: {Reason}")]
     public static partial void DiskFailedToOpen(ILogger logger, string diskId, string path, string reason);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Unacknowledged write of shard {ShardId} on {Root} did not reach the disk before a crash; dropped")]
+    public static partial void UnfinishedWriteDropped(ILogger logger, string shardId, string root);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Registered node {NodeId} ({DiskCount} disks) with placement as {Endpoint}")]
     public static partial void Registered(ILogger logger, string nodeId, int diskCount, string endpoint);
 

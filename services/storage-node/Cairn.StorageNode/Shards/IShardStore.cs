@@ -1,8 +1,8 @@
 namespace Cairn.StorageNode.Shards;
 
 /// <summary>
-/// The shards of one disk. Today one file per shard (<see cref="FileShardStore"/>); a log-structured
-/// engine replaces it later behind this same interface, wrapped by the same health decorator.
+/// The shards of one disk: implemented by the log-structured <see cref="Engine.ShardEngine"/>, wrapped by the
+/// health decorator (<see cref="Disks.InstrumentedShardStore"/>) that the gRPC adapter talks to.
 /// </summary>
 public interface IShardStore
 {

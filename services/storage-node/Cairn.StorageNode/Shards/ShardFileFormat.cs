@@ -5,6 +5,7 @@ using Cairn.StorageNode.Client;
 namespace Cairn.StorageNode.Shards;
 
 /// <summary>
+/// The first layout's format, kept only so <see cref="LegacyShardImport"/> can read old disks.
 /// On-disk format v1 of one shard file (all integers little-endian):
 /// <code>
 /// header : "CAIRNSHD" | u16 version=1 | u16 flags=0 | u32 headerLength | u32 blockSize | u32 reserved=0

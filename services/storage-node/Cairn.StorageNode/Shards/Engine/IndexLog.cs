@@ -7,7 +7,7 @@ namespace Cairn.StorageNode.Shards.Engine;
 /// The durable index: <c>index/{generation}.log</c>, a header frame then one frame per commit batch. A
 /// checkpoint writes the live index as a new generation (temp file, fsync, rename, directory fsync) and only
 /// then deletes the old one, so at every instant one complete generation names every acknowledged shard.
-/// Only the group committer appends, so the log needs no lock of its own.
+/// Only the group commit leader appends (one at a time), so the log needs no lock of its own.
 /// </summary>
 public sealed class IndexLog : IDisposable
 {
@@ -36,8 +36,11 @@ public sealed class IndexLog : IDisposable
     /// <summary>
     /// Opens the newest generation and replays it into <paramref name="table"/>. A torn last frame (a batch
     /// that was never acknowledged) is cut off; a bad frame followed by a good one is corruption and refuses.
+    /// The last batch, if no seal follows it, is not applied but returned in <paramref name="tail"/>: the
+    /// engine checks its chunks (a second line of defence against a disk that reorders flushes) and then
+    /// calls <see cref="SealTail"/> with the records that hold.
     /// </summary>
-    public static IndexLog OpenAndReplay(IDiskFiles files, ShardTable table, out ulong nextVersion, out uint maxExtentId)
+    public static IndexLog OpenAndReplay(IDiskFiles files, ShardTable table, out ulong nextVersion, out uint maxExtentId, out UnsealedTail tail)
     {
         files.CreateDirectory(Directory);
         var names = files.List(Directory);
@@ -50,6 +53,7 @@ public sealed class IndexLog : IDisposable
             .Select(n => long.TryParse(n[..^4], NumberStyles.None, CultureInfo.InvariantCulture, out long g) ? g : -1)
             .Where(g => g > 0).Order()];
         maxExtentId = 0;
+        tail = new UnsealedTail([], 0);
         if (generations.Length == 0)
         {
             nextVersion = 1;
@@ -62,7 +66,7 @@ public sealed class IndexLog : IDisposable
         var file = files.Open(PathOf(generation), create: false);
         try
         {
-            long end = Replay(file, table, out nextVersion, out maxExtentId);
+            long end = Replay(file, table, out nextVersion, out maxExtentId, out tail);
             if (end < file.Length)
             {
                 file.SetLength(end);
@@ -99,6 +103,23 @@ public sealed class IndexLog : IDisposable
 
     public void Flush() => _file.Flush();
 
+    /// <summary>
+    /// Replaces the unsealed last batch by the records of it that were checked, followed by a seal, durably.
+    /// A crash in here can lose those records; that is allowed, as nobody was told the batch was durable.
+    /// </summary>
+    public void SealTail(UnsealedTail tail, IReadOnlyList<IndexRecord> kept)
+    {
+        if (tail.Records.Count == 0)
+        {
+            return;
+        }
+
+        _file.SetLength(tail.Start);
+        Length = tail.Start;
+        Append([.. kept, SealRecord.Instance]);
+        _file.Flush();
+    }
+
     /// <summary>Replaces the log by a new generation holding exactly <paramref name="live"/>.</summary>
     public void Checkpoint(IReadOnlyList<ShardEntry> live, ulong nextVersion)
     {
@@ -122,6 +143,9 @@ public sealed class IndexLog : IDisposable
                 length += WriteFrame(temp, length);
             }
 
+            _payload.ResetWrittenCount();
+            IndexLogFormat.WriteRecord(_payload, SealRecord.Instance);
+            length += WriteFrame(temp, length);
             temp.Flush();
         }
         catch
@@ -160,12 +184,14 @@ public sealed class IndexLog : IDisposable
         return IndexLogFormat.FrameHeaderBytes + payload.Length;
     }
 
-    private static long Replay(IDiskFile file, ShardTable table, out ulong nextVersion, out uint maxExtentId)
+    private static long Replay(IDiskFile file, ShardTable table, out ulong nextVersion, out uint maxExtentId, out UnsealedTail tail)
     {
         nextVersion = 1;
         maxExtentId = 0;
         long length = file.Length, at = 0;
         var header = new byte[IndexLogFormat.FrameHeaderBytes];
+        List<IndexRecord>? pending = null; // the previous frame: applied once a later frame proves it is not the last
+        long pendingStart = 0;
         bool first = true;
         while (TryReadFrame(file, at, length, header, out byte[]? payload))
         {
@@ -176,9 +202,11 @@ public sealed class IndexLog : IDisposable
             }
             else
             {
-                foreach (var record in IndexLogFormat.ReadRecords(payload))
+                ApplyAll(table, pending);
+                pending = IndexLogFormat.ReadRecords(payload);
+                pendingStart = at;
+                foreach (var record in pending)
                 {
-                    table.Apply(record);
                     (ulong version, ChunkLocation[] chunks) = record switch
                     {
                         PutRecord p => (p.Entry.Version, p.Entry.Chunks),
@@ -207,7 +235,25 @@ public sealed class IndexLog : IDisposable
             throw new ExtentFormatException($"index log is corrupt at byte {at}, with valid frames after it");
         }
 
+        if (pending is { Count: > 0 } && pending[^1] is not SealRecord)
+        {
+            tail = new UnsealedTail(pending, pendingStart);
+        }
+        else
+        {
+            ApplyAll(table, pending);
+            tail = new UnsealedTail([], 0);
+        }
+
         return at;
+    }
+
+    private static void ApplyAll(ShardTable table, List<IndexRecord>? records)
+    {
+        foreach (var record in records ?? [])
+        {
+            table.Apply(record);
+        }
     }
 
     private static bool TryReadFrame(IDiskFile file, long at, long length, byte[] header, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? payload)
@@ -276,3 +322,6 @@ public sealed class IndexLog : IDisposable
         return total;
     }
 }
+
+/// <summary>The last batch of the log when no seal follows it, and where its frame starts.</summary>
+public sealed record UnsealedTail(IReadOnlyList<IndexRecord> Records, long Start);

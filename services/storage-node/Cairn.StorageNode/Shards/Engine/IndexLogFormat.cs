@@ -14,6 +14,7 @@ namespace Cairn.StorageNode.Shards.Engine;
 /// put     : u8 1 | u64 version | i64 length | u32 blockSize | i64 createdUnixMs | u16 idLength | id | u32 n | chunk*n
 /// delete  : u8 2 | u16 idLength | id
 /// relocate: u8 3 | u64 version | u16 idLength | id | u32 n | chunk*n
+/// seal    : u8 4
 /// chunk   : u32 extentId | i64 offset
 /// </code>
 /// </summary>
@@ -23,7 +24,7 @@ public static class IndexLogFormat
     public const int FrameHeaderBytes = 12;
     public const uint FrameMagic = 0x31425849; // "IXB1"
     public const int MaxFrameBytes = 64 * 1024 * 1024;
-    private const byte HeaderType = 0, PutType = 1, DeleteType = 2, RelocateType = 3;
+    private const byte HeaderType = 0, PutType = 1, DeleteType = 2, RelocateType = 3, SealType = 4;
     private static ReadOnlySpan<byte> LogMagic => "CAIRNIDX"u8;
 
     public static void WriteHeader(ArrayBufferWriter<byte> payload, ulong nextVersion)
@@ -63,6 +64,10 @@ public static class IndexLogFormat
                 payload.Advance(9);
                 WriteId(payload, Encoding.UTF8.GetBytes(move.ShardId));
                 WriteChunks(payload, move.Chunks);
+                break;
+            case SealRecord:
+                payload.GetSpan(1)[0] = SealType;
+                payload.Advance(1);
                 break;
             default:
                 throw new ArgumentException($"unknown record {record.GetType().Name}", nameof(record));
@@ -131,6 +136,9 @@ public static class IndexLogFormat
                     ulong moved = reader.UInt64();
                     string movedId = Encoding.UTF8.GetString(reader.Id());
                     records.Add(new RelocateRecord(movedId, moved, reader.Chunks()));
+                    break;
+                case SealType:
+                    records.Add(SealRecord.Instance);
                     break;
                 default:
                     throw new ExtentFormatException("index log holds an unknown record type");

@@ -31,3 +31,12 @@ public sealed record DeleteRecord(string ShardId) : IndexRecord;
 /// a relocation that raced with an overwrite or delete is a no-op, live or on replay.
 /// </summary>
 public sealed record RelocateRecord(string ShardId, ulong Version, ChunkLocation[] Chunks) : IndexRecord;
+
+/// <summary>
+/// Marks everything before it as verified: the open that recovered from a crash checked the last batch's
+/// chunks and sealed it, and a checkpoint ends with one. Only a batch after the last seal is ever checked.
+/// </summary>
+public sealed record SealRecord : IndexRecord
+{
+    public static readonly SealRecord Instance = new();
+}

@@ -7,7 +7,6 @@ public sealed partial class ShardEngine
 {
     public Task<IShardReadStream> OpenReadAsync(string shardId, CancellationToken ct)
     {
-        ShardIds.Validate(shardId);
         ThrowIfPoisoned();
         return Task.FromResult<IShardReadStream>(OpenRead(shardId));
     }
@@ -17,7 +16,7 @@ public sealed partial class ShardEngine
         // A retired extent means reclamation moved the chunks after we looked: look again.
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            var entry = _table.Get(shardId) ?? throw new ShardMissingException(shardId);
+            var entry = _table.Get(shardId) ?? throw Missing(shardId);
             if (_extents.TryPin(entry) is { } pinned)
             {
                 return new EngineReadStream(this, entry, pinned);
@@ -25,6 +24,13 @@ public sealed partial class ShardEngine
         }
 
         throw new ShardDamagedException(shardId, "an extent holding its chunks is missing");
+    }
+
+    /// <summary>Only ids that were valid are ever stored, so validation waits until a lookup misses (the read path stays lean).</summary>
+    private static ShardMissingException Missing(string shardId)
+    {
+        ShardIds.Validate(shardId);
+        return new ShardMissingException(shardId);
     }
 
     /// <summary>Reads chunk <paramref name="index"/> of <paramref name="entry"/> into <paramref name="frame"/> and verifies it.</summary>

@@ -59,19 +59,23 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
     public static ShardEngine Open(IDiskFiles files, string label, EngineOptions options, TimeProvider time, ILogger logger)
     {
         var table = new ShardTable();
-        var log = IndexLog.OpenAndReplay(files, table, out ulong nextVersion, out uint maxExtentId);
+        var log = IndexLog.OpenAndReplay(files, table, out ulong nextVersion, out uint maxExtentId, out var tail);
+        ExtentSet? extents = null;
         try
         {
-            var extents = ExtentSet.Open(files, options.ExtentBytes, maxExtentId);
+            extents = ExtentSet.Open(files, options.ExtentBytes, maxExtentId);
             foreach (uint bad in extents.Unreadable)
             {
                 StorageNodeLog.UnreadableFile(logger, Extent.PathOf(bad), "bad extent header");
             }
 
-            return new ShardEngine(label, files, options, time, logger, table, log, extents, nextVersion);
+            var engine = new ShardEngine(label, files, options, time, logger, table, log, extents, nextVersion);
+            engine.RecoverTail(tail);
+            return engine;
         }
         catch
         {
+            extents?.Dispose();
             log.Dispose();
             throw;
         }
@@ -176,6 +180,68 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
         finally
         {
             _reclaimGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The last batch before a crash, checked once: its puts and relocations count only if every chunk they
+    /// name reads back and verifies. The committer fsyncs chunks before the index, so this only bites on a
+    /// device that reorders or loses flushes; none of that batch was acknowledged unless all of it was durable,
+    /// so dropping a record loses nothing promised. Runs before the committer takes any request.
+    /// </summary>
+    private void RecoverTail(UnsealedTail tail)
+    {
+        var kept = new List<IndexRecord>(tail.Records.Count);
+        foreach (var record in tail.Records)
+        {
+            var check = record switch
+            {
+                PutRecord put => put.Entry,
+                RelocateRecord move when _table.Get(move.ShardId) is { } current && current.Version == move.Version
+                    && current.Chunks.Length == move.Chunks.Length => current with { Chunks = move.Chunks },
+                _ => null,
+            };
+            if (check is null || ChunksHold(check))
+            {
+                kept.Add(record);
+                _table.Apply(record);
+            }
+            else
+            {
+                StorageNodeLog.UnfinishedWriteDropped(_logger, check.Shard.ShardId, Root);
+            }
+        }
+
+        _log.SealTail(tail, kept);
+    }
+
+    private bool ChunksHold(ShardEntry entry)
+    {
+        var pins = _extents.TryPin(entry);
+        if (pins is null)
+        {
+            return false;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)entry.FrameBytes(0));
+        try
+        {
+            for (int i = 0; i < entry.Chunks.Length; i++)
+            {
+                var extent = Array.Find(pins, e => e.Id == entry.Chunks[i].ExtentId)!;
+                ReadChunk(entry, extent, i, buffer.AsSpan(0, (int)entry.FrameBytes(i)));
+            }
+
+            return true;
+        }
+        catch (ShardDamagedException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _extents.Unpin(pins);
         }
     }
 
