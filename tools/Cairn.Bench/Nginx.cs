@@ -27,7 +27,10 @@ public sealed class Nginx : IDisposable
         Directory.CreateDirectory(Path.Combine(workDir, "logs"));
         var port = Cairn.DevStack.LocalStack.FreePort();
         var conf = Path.Combine(workDir, "nginx.conf");
+        // As root, nginx's workers would drop to 'nobody', which cannot read a private temp directory.
+        var user = Environment.UserName == "root" ? "user root;" : "";
         await File.WriteAllTextAsync(conf, $$"""
+            {{user}}
             worker_processes 1;
             daemon off;
             pid {{workDir}}/nginx.pid;
@@ -69,7 +72,8 @@ public sealed class Nginx : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            // The whole tree: a worker left behind would hold the benchmark's stdout open.
+            _process.Kill(entireProcessTree: true);
             _process.WaitForExit(5000);
         }
 
