@@ -58,7 +58,9 @@ public static class FrontendExtensions
         services.AddServiceClient<Namespace.V1.Namespace.NamespaceClient>("namespace");
         services.AddServiceClient<Placement.V1.Placement.PlacementClient>("placement");
         services.AddSingleton(sp => new StorageNodeClients(sp.GetService<ILoggerFactory>()));
-        services.AddSingleton<IObjectMetadataStore, GrpcObjectMetadataStore>();
+        services.AddSingleton<IObjectMetadataStore>(sp => new GrpcObjectMetadataStore(
+            sp.GetRequiredService<Namespace.V1.Namespace.NamespaceClient>(),
+            TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Cairn:CommitDeadlineSeconds", GrpcObjectMetadataStore.DefaultCommitDeadline.TotalSeconds))));
         services.AddSingleton<IObjectVersionCatalog, GrpcObjectVersionCatalog>();
         services.AddSingleton<IShardPlacement, GrpcShardPlacement>();
         services.AddSingleton<IShardStorage, GrpcShardStorage>();

@@ -4,8 +4,17 @@ using Grpc.Core;
 namespace Cairn.Frontend.Backends;
 
 /// <summary>The namespace service over gRPC; every failure leaves here as an S3Exception.</summary>
-public sealed class GrpcObjectMetadataStore(Namespace.V1.Namespace.NamespaceClient client) : IObjectMetadataStore
+/// <param name="commitDeadline">
+/// How long a commit that makes freshly written shards referenced may take (default 60 s). Reconciliation deletes
+/// unreferenced shards older than its grace period (300 s), so a commit that landed later than that could point at
+/// collected shards: the deadline keeps every commit far inside the grace, and a late one fails (503) instead.
+/// </param>
+public sealed class GrpcObjectMetadataStore(Namespace.V1.Namespace.NamespaceClient client, TimeSpan? commitDeadline = null) : IObjectMetadataStore
 {
+    public static readonly TimeSpan DefaultCommitDeadline = TimeSpan.FromSeconds(60);
+
+    private DateTime CommitDeadline => DateTime.UtcNow + (commitDeadline ?? DefaultCommitDeadline);
+
     public Task<Bucket> CreateBucketAsync(CreateBucketRequest request, CancellationToken ct) =>
         Call(async () => await client.CreateBucketAsync(request, cancellationToken: ct), request.Name);
 
@@ -22,7 +31,7 @@ public sealed class GrpcObjectMetadataStore(Namespace.V1.Namespace.NamespaceClie
         Call(async () => await client.SetBucketVersioningAsync(new SetBucketVersioningRequest { Name = bucket, State = state }, cancellationToken: ct), bucket);
 
     public Task<PutObjectResponse> PutObjectAsync(PutObjectRequest request, CancellationToken ct) =>
-        Call(async () => await client.PutObjectAsync(request, cancellationToken: ct), request.Object.Bucket, request.Object.Key);
+        Call(async () => await client.PutObjectAsync(request, deadline: CommitDeadline, cancellationToken: ct), request.Object.Bucket, request.Object.Key);
 
     public Task<ObjectVersion> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken ct) =>
         Call(async () => await client.GetObjectAsync(new GetObjectRequest { Bucket = bucket, Key = key, VersionId = versionId ?? string.Empty }, cancellationToken: ct), bucket, key);
@@ -40,7 +49,7 @@ public sealed class GrpcObjectMetadataStore(Namespace.V1.Namespace.NamespaceClie
         Call(async () => await client.GetMultipartUploadAsync(new GetMultipartUploadRequest { Bucket = bucket, Key = key, UploadId = uploadId }, cancellationToken: ct), bucket, key);
 
     public Task PutPartAsync(PutPartRequest request, CancellationToken ct) =>
-        Call(async () => await client.PutPartAsync(request, cancellationToken: ct), request.Bucket, request.Key);
+        Call(async () => await client.PutPartAsync(request, deadline: CommitDeadline, cancellationToken: ct), request.Bucket, request.Key);
 
     public Task<ListPartsResponse> ListPartsAsync(ListPartsRequest request, CancellationToken ct) =>
         Call(async () => await client.ListPartsAsync(request, cancellationToken: ct), request.Bucket, request.Key);
