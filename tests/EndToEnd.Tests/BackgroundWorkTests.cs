@@ -4,7 +4,6 @@ using Cairn.Namespace.V1;
 using Cairn.Storage.V1;
 using Cairn.StorageNode.Client;
 using PutObjectRequest = Amazon.S3.Model.PutObjectRequest;
-using GetObjectRequest = Cairn.Namespace.V1.GetObjectRequest;
 
 namespace Cairn.EndToEnd.Tests;
 
@@ -70,13 +69,8 @@ public sealed class BackgroundWorkTests(StackFixture stack)
         }, TimeSpan.FromSeconds(30), "heat reported for the disks that served reads");
     }
 
-    private async Task<List<(string Disk, string Shard)>> ShardIdsAsync(string bucket, string key)
-    {
-        using var channel = stack.Channel("namespace");
-        var ns = new Namespace.V1.Namespace.NamespaceClient(channel);
-        var meta = await ns.GetObjectAsync(new GetObjectRequest { Bucket = bucket, Key = key });
-        return meta.Parts.SelectMany(p => p.Layout.Shards).Select(s => (s.DiskId, s.ShardId)).ToList();
-    }
+    private async Task<List<(string Disk, string Shard)>> ShardIdsAsync(string bucket, string key) =>
+        (await stack.ShardsOfAsync(bucket, key)).Select(s => (s.DiskId, s.ShardId)).ToList();
 
     private async Task<bool> AnyExistAsync(List<(string Disk, string Shard)> shards)
     {

@@ -3,7 +3,6 @@ using Cairn.BackgroundOps.V1;
 using Cairn.Placement.V1;
 using Cairn.Storage.V1;
 using DiskState = Cairn.Placement.V1.DiskState;
-using GetObjectRequest = Cairn.Namespace.V1.GetObjectRequest;
 
 namespace Cairn.EndToEnd.Tests;
 
@@ -74,13 +73,10 @@ public sealed class RepairEndToEndTests(StackFixture stack)
 
     private async Task<Dictionary<string, List<Common.V1.ShardLocation>>> LayoutsAsync(string bucket, IEnumerable<string> keys)
     {
-        using var channel = stack.Channel("namespace");
-        var ns = new Namespace.V1.Namespace.NamespaceClient(channel);
         var result = new Dictionary<string, List<Common.V1.ShardLocation>>();
         foreach (var key in keys)
         {
-            var version = await ns.GetObjectAsync(new GetObjectRequest { Bucket = bucket, Key = key });
-            result[key] = version.Parts.SelectMany(p => p.Layout.Shards).ToList();
+            result[key] = await stack.ShardsOfAsync(bucket, key);
         }
 
         return result;

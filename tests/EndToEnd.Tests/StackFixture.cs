@@ -69,6 +69,15 @@ public sealed class StackFixture : IAsyncLifetime
         return await new Placement.V1.Placement.PlacementClient(channel).GetDiskMapAsync(new GetDiskMapRequest());
     }
 
+    /// <summary>Where the current version of an object's bytes live, per the namespace.</summary>
+    public async Task<List<Common.V1.ShardLocation>> ShardsOfAsync(string bucket, string key)
+    {
+        using var channel = Channel("namespace");
+        var version = await new Namespace.V1.Namespace.NamespaceClient(channel)
+            .GetObjectAsync(new Namespace.V1.GetObjectRequest { Bucket = bucket, Key = key });
+        return version.Parts.SelectMany(p => p.Layout.Shards).ToList();
+    }
+
     public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -32,23 +32,10 @@ public sealed partial class RepairRunner(
     {
         var progress = new RepairProgress(diskId, reason, 0, 0, 0, 0, 0, false);
         Publish(progress);
-        var startAfter = "";
-        while (true)
+        await foreach (var shard in ShardsOnDiskAsync(diskId, ct))
         {
-            var page = await ns.ListShardsOnDiskAsync(diskId, startAfter, PageSize, ct);
-            foreach (var shard in page.Shards)
-            {
-                progress = await RepairOneAsync(shard, progress, ct);
-                Publish(progress);
-            }
-
-            // Repaired shards leave the disk's index, so the cursor only has to skip those that failed.
-            if (!page.IsTruncated || page.Shards.Count == 0)
-            {
-                break;
-            }
-
-            startAfter = page.Shards[^1].ShardId;
+            progress = await RepairOneAsync(shard, progress, ct);
+            Publish(progress);
         }
 
         Publish(progress with { Finished = true });
@@ -60,28 +47,46 @@ public sealed partial class RepairRunner(
     public async Task<long> RepairShardsAsync(string diskId, IReadOnlySet<string> shardIds, CancellationToken ct)
     {
         var progress = new RepairProgress(diskId, "corrupt", 0, 0, 0, 0, 0, false);
-        var startAfter = "";
         var left = new HashSet<string>(shardIds, StringComparer.Ordinal);
-        while (left.Count > 0)
+        await foreach (var shard in left.Count == 0 ? AsyncEnumerable.Empty<ShardToRepair>() : ShardsOnDiskAsync(diskId, ct))
         {
-            var page = await ns.ListShardsOnDiskAsync(diskId, startAfter, PageSize, ct);
-            foreach (var shard in page.Shards.Where(s => left.Remove(s.ShardId)))
+            if (!left.Remove(shard.ShardId))
             {
-                // A corrupt shard must not be its own source: rebuild from the others.
-                progress = await RepairOneAsync(shard, progress, ct, WithoutShard(shard.Layout, shard.ShardId));
-                Publish(progress);
+                continue;
             }
 
-            if (!page.IsTruncated || page.Shards.Count == 0)
+            // A corrupt shard must not be its own source: rebuild from the others.
+            progress = await RepairOneAsync(shard, progress, ct, WithoutShard(shard.Layout, shard.ShardId));
+            Publish(progress);
+            if (left.Count == 0)
             {
                 break;
             }
-
-            startAfter = page.Shards[^1].ShardId;
         }
 
         Publish(progress with { Finished = true });
         return progress.ShardsRepaired;
+    }
+
+    /// <summary>The namespace's index of one disk, page by page. Repaired shards leave it, so the cursor only skips failures.</summary>
+    private async IAsyncEnumerable<ShardToRepair> ShardsOnDiskAsync(string diskId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var startAfter = "";
+        while (true)
+        {
+            var page = await ns.ListShardsOnDiskAsync(diskId, startAfter, PageSize, ct);
+            foreach (var shard in page.Shards)
+            {
+                yield return shard;
+            }
+
+            if (!page.IsTruncated || page.Shards.Count == 0)
+            {
+                yield break;
+            }
+
+            startAfter = page.Shards[^1].ShardId;
+        }
     }
 
     private async Task<RepairProgress> RepairOneAsync(ShardToRepair shard, RepairProgress progress, CancellationToken ct, ShardLayout? sourceLayout = null)

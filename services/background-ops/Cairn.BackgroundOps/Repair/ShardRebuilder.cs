@@ -81,14 +81,15 @@ public sealed class ShardRebuilder(IDiskDirectory disks, IShardStreams streams)
         return rows;
     }
 
-    private async Task<Dictionary<int, DiskTarget>> SourcesAsync(ShardToRepair shard, CancellationToken ct)
+    /// <summary>Readable shards by index, in index order (data shards first); a failing one is removed for good.</summary>
+    private async Task<SortedDictionary<int, (DiskTarget Disk, string ShardId)>> SourcesAsync(ShardToRepair shard, CancellationToken ct)
     {
-        var sources = new Dictionary<int, DiskTarget>();
+        var sources = new SortedDictionary<int, (DiskTarget Disk, string ShardId)>();
         foreach (var location in shard.Layout.Shards)
         {
             if (await disks.FindAsync(location.DiskId, ct) is { Reachable: true } disk)
             {
-                sources[(int)location.Index] = disk;
+                sources[(int)location.Index] = (disk, location.ShardId);
             }
         }
 
@@ -96,21 +97,21 @@ public sealed class ShardRebuilder(IDiskDirectory disks, IShardStreams streams)
     }
 
     private async Task<ReadOnlyMemory<byte>> RebuildRowAsync(
-        ShardToRepair shard, Dictionary<int, DiskTarget> sources, byte[][] buffers, long offset, int length, CancellationToken ct)
+        ShardToRepair shard, SortedDictionary<int, (DiskTarget Disk, string ShardId)> sources, byte[][] buffers, long offset, int length, CancellationToken ct)
     {
         var layout = shard.Layout;
         var target = shard.Index;
         // The shard itself first: a drained disk still reads, and a copy needs no decode.
-        if (await TryReadAsync(layout, sources, target, buffers[target], offset, length, ct))
+        if (await TryReadAsync(sources, target, buffers[target], offset, length, ct))
         {
             return buffers[target].AsMemory(0, length);
         }
 
         if (layout.Scheme != RedundancyScheme.ErasureCoded)
         {
-            foreach (var replica in sources.Keys.Where(i => i != target).Order().ToList())
+            foreach (var replica in sources.Keys.Where(i => i != target).ToList())
             {
-                if (await TryReadAsync(layout, sources, replica, buffers[target], offset, length, ct))
+                if (await TryReadAsync(sources, replica, buffers[target], offset, length, ct))
                 {
                     return buffers[target].AsMemory(0, length);
                 }
@@ -124,14 +125,14 @@ public sealed class ShardRebuilder(IDiskDirectory disks, IShardStreams streams)
         var present = new bool[total];
         var have = 0;
         // Data shards first: when they are all there the decode is cheapest.
-        foreach (var index in sources.Keys.Where(i => i != target).Order().ToList())
+        foreach (var index in sources.Keys.Where(i => i != target).ToList())
         {
             if (have == k)
             {
                 break;
             }
 
-            if (await TryReadAsync(layout, sources, index, buffers[index], offset, length, ct))
+            if (await TryReadAsync(sources, index, buffers[index], offset, length, ct))
             {
                 present[index] = true;
                 have++;
@@ -151,17 +152,16 @@ public sealed class ShardRebuilder(IDiskDirectory disks, IShardStreams streams)
 
     /// <summary>Reads one block of shard <paramref name="index"/>; a failure drops that source for the rest of the shard.</summary>
     private async Task<bool> TryReadAsync(
-        ShardLayout layout, Dictionary<int, DiskTarget> sources, int index, byte[] buffer, long offset, int length, CancellationToken ct)
+        SortedDictionary<int, (DiskTarget Disk, string ShardId)> sources, int index, byte[] buffer, long offset, int length, CancellationToken ct)
     {
-        if (!sources.TryGetValue(index, out var disk))
+        if (!sources.TryGetValue(index, out var source))
         {
             return false;
         }
 
-        var shardId = layout.Shards.First(s => s.Index == index).ShardId;
         try
         {
-            await streams.ReadExactlyAsync(disk, shardId, offset, buffer.AsMemory(0, length), ct);
+            await streams.ReadExactlyAsync(source.Disk, source.ShardId, offset, buffer.AsMemory(0, length), ct);
             return true;
         }
         catch (Exception) when (!ct.IsCancellationRequested)
