@@ -14,6 +14,8 @@ public static class Telemetry
 {
     public const string SourcePattern = "Cairn.*";
 
+    private static readonly string[] QuietCategories = ["Microsoft.AspNetCore", "System.Net.Http.HttpClient", "Grpc"];
+
     internal static void AddCairnTelemetry(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
         builder.Logging.AddSimpleConsole(o =>
@@ -22,6 +24,16 @@ public static class Telemetry
             o.TimestampFormat = "HH:mm:ss.fff ";
             o.UseUtcTimestamp = true;
         });
+        // Per-request lines from the hosting and HttpClient pipelines cost more than the request on the data path
+        // (a 64 MiB GET is a dozen shard reads); traces carry that detail. Configuration can still turn them on.
+        foreach (var category in QuietCategories)
+        {
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
+        }
+
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;

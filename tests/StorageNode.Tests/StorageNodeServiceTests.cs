@@ -218,11 +218,15 @@ public sealed class StorageNodeServiceTests : IClassFixture<StorageNodeServiceTe
 
         public IReadOnlyList<string> DiskIds { get; } = ["test-node-d0", "test-node-d1", "test-node-d2"];
 
+        /// <summary>What the node advertises for its HTTP/1.1 bulk read (the test server answers any host).</summary>
+        public string DataUrl => "http://test-node-data:8080";
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("Cairn:NodeId", "test-node");
             builder.UseSetting("Cairn:Disks", string.Join(',', DiskPaths));
             builder.UseSetting("Cairn:HeatReportIntervalMs", "60000");
+            builder.UseSetting("Cairn:AdvertisedDataUrl", DataUrl);
         }
 
         protected override void Dispose(bool disposing)

@@ -15,7 +15,7 @@ public static class HeatBench
 {
     public sealed record Result(string Mode, Report.Row Row, string SlowDisk, int ShardsOnSlowDisk);
 
-    public static async Task<Result> RunAsync(bool steering, long size, int concurrency, TimeSpan duration, int latencyMs, int objects, CancellationToken ct)
+    public static async Task<Result> RunAsync(bool steering, long size, int concurrency, TimeSpan duration, TimeSpan warmup, int latencyMs, int objects, CancellationToken ct)
     {
         var dir = Directory.CreateTempSubdirectory("cairn-heat-");
         try
@@ -35,7 +35,7 @@ public static class HeatBench
             var workload = new WorkloadOptions
             {
                 Endpoint = new Uri(stack.S3Endpoint), AccessKey = stack.Options.AccessKey, SecretKey = stack.Options.SecretKey,
-                Bucket = "cairn-heat", Op = Operation.Get, Sizes = [size], Concurrency = concurrency, Duration = duration, Objects = objects,
+                Bucket = "cairn-heat", Op = Operation.Get, Sizes = [size], Concurrency = concurrency, Duration = duration, Objects = objects, Warmup = warmup,
                 BeforeMeasuring = async c => (slowDisk, onSlow) = await SlowTheBusiestDiskAsync(stack, "cairn-heat", objects, latencyMs, c),
             };
             using var run = new Workload(workload);

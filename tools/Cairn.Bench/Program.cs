@@ -5,12 +5,12 @@ using Cairn.Bench;
 using Cairn.DevStack;
 
 // Usage:
-//   s3           [--endpoint URL --access-key K --secret-key S] --op put|get|mixed|delete|list --size 4KiB[,64MiB] -c 16 --duration 10 [--json F]
+//   s3           [--endpoint URL --access-key K --secret-key S] --op put|get|mixed|delete|list --size 4KiB[,64MiB] -c 16 --duration 10 [--warmup 0] [--json F]
 //                without --endpoint it starts a local Cairn stack for the run;
 //                --vs-endpoint URL --vs-access-key K --vs-secret-key S [--vs-name N] runs the same workload against a
 //                yardstick in the same run and prints ours/theirs ratios
-//   get-vs-nginx [--size 64MiB -c 4 --duration 10 --json F]: whole-stack GET against nginx serving the same bytes
-//   heat-get     [--size 1MiB -c 16 --duration 20 --slow-ms 50 --objects 64]: GET p99 with one disk slowed,
+//   get-vs-nginx [--size 64MiB -c 4 --duration 10 --warmup 5 --json F]: whole-stack GET against nginx serving the same bytes
+//   heat-get     [--size 1MiB -c 16 --duration 20 --warmup 5 --slow-ms 50 --objects 64]: GET p99 with one disk slowed,
 //                read steering and hedging on vs off (two fresh stacks, same workload)
 var command = args.FirstOrDefault() ?? "help";
 var opts = ParseFlags(args.Skip(1).ToArray());
@@ -45,6 +45,7 @@ static async Task<int> RunS3Async(Dictionary<string, string> o, CancellationToke
         Sizes = sizes,
         Concurrency = int.Parse(o.GetValueOrDefault("c") ?? "16", CultureInfo.InvariantCulture),
         Duration = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("duration") ?? "10", CultureInfo.InvariantCulture)),
+        Warmup = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("warmup") ?? "0", CultureInfo.InvariantCulture)),
         Objects = int.Parse(o.GetValueOrDefault("objects") ?? "64", CultureInfo.InvariantCulture),
     };
     using var run = new Workload(workload);
@@ -97,6 +98,8 @@ static async Task<int> GetVsNginxAsync(Dictionary<string, string> o, Cancellatio
     var size = Report.ParseSize(o.GetValueOrDefault("size") ?? "64MiB");
     var concurrency = int.Parse(o.GetValueOrDefault("c") ?? "4", CultureInfo.InvariantCulture);
     var duration = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("duration") ?? "10", CultureInfo.InvariantCulture));
+    // Both sides get the same unmeasured warm-up: a freshly started .NET service runs unoptimised code at first.
+    var warmup = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("warmup") ?? "5", CultureInfo.InvariantCulture));
     var work = Directory.CreateTempSubdirectory("cairn-bench-");
     try
     {
@@ -107,7 +110,7 @@ static async Task<int> GetVsNginxAsync(Dictionary<string, string> o, Cancellatio
         var ours = new WorkloadOptions
         {
             Endpoint = new Uri(stack.S3Endpoint), AccessKey = stack.Options.AccessKey, SecretKey = stack.Options.SecretKey,
-            Op = Operation.Get, Sizes = [size], Concurrency = concurrency, Duration = duration, Objects = objects,
+            Op = Operation.Get, Sizes = [size], Concurrency = concurrency, Duration = duration, Objects = objects, Warmup = warmup,
         };
         using var oursRun = new Workload(ours);
         var oursStats = (await oursRun.RunAsync(ct)).Single(s => s.Name == "GET");
@@ -149,8 +152,9 @@ static async Task<int> HeatGetAsync(Dictionary<string, string> o, CancellationTo
     var duration = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("duration") ?? "20", CultureInfo.InvariantCulture));
     var latency = int.Parse(o.GetValueOrDefault("slow-ms") ?? "50", CultureInfo.InvariantCulture);
     var objects = int.Parse(o.GetValueOrDefault("objects") ?? "64", CultureInfo.InvariantCulture);
-    var on = await HeatBench.RunAsync(steering: true, size, concurrency, duration, latency, objects, ct);
-    var off = await HeatBench.RunAsync(steering: false, size, concurrency, duration, latency, objects, ct);
+    var warmup = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("warmup") ?? "5", CultureInfo.InvariantCulture));
+    var on = await HeatBench.RunAsync(steering: true, size, concurrency, duration, warmup, latency, objects, ct);
+    var off = await HeatBench.RunAsync(steering: false, size, concurrency, duration, warmup, latency, objects, ct);
     Report.PrintTable([on.Row, off.Row]);
     var ratio = on.Row.P99Ms / off.Row.P99Ms;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

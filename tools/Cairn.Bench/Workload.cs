@@ -16,6 +16,9 @@ public sealed record WorkloadOptions
     public long[] Sizes { get; init; } = [4096];
     public int Concurrency { get; init; } = 16;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The same workload, unmeasured, before the clock starts: JIT tiers, connection pools and caches settle.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
     public int Objects { get; init; } = 64;
     public bool Progress { get; init; } = true;
 
@@ -98,10 +101,16 @@ public sealed class Workload(WorkloadOptions options) : IDisposable
             await before(ct);
         }
 
-        var stats = new Dictionary<Operation, OpStats>
+        if (options.Warmup > TimeSpan.Zero)
         {
-            [Operation.Put] = new("PUT"), [Operation.Get] = new("GET"), [Operation.Delete] = new("DELETE"), [Operation.List] = new("LIST"),
-        };
+            using var warm = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            warm.CancelAfter(options.Warmup);
+            var discarded = NewStats();
+            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(w => Task.Run(() => WorkerAsync(w, keys, discarded, warm.Token), CancellationToken.None)));
+            ct.ThrowIfCancellationRequested();
+        }
+
+        var stats = NewStats();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(options.Duration);
         var started = Stopwatch.StartNew();
@@ -114,6 +123,11 @@ public sealed class Workload(WorkloadOptions options) : IDisposable
     }
 
     public TimeSpan Elapsed { get; private set; }
+
+    private static Dictionary<Operation, OpStats> NewStats() => new()
+    {
+        [Operation.Put] = new("PUT"), [Operation.Get] = new("GET"), [Operation.Delete] = new("DELETE"), [Operation.List] = new("LIST"),
+    };
 
     private async Task WorkerAsync(int worker, string[] keys, Dictionary<Operation, OpStats> stats, CancellationToken ct)
     {

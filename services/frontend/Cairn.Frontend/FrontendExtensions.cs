@@ -57,7 +57,11 @@ public static class FrontendExtensions
     {
         services.AddServiceClient<Namespace.V1.Namespace.NamespaceClient>("namespace");
         services.AddServiceClient<Placement.V1.Placement.PlacementClient>("placement");
-        services.AddSingleton(sp => new StorageNodeClients(sp.GetService<ILoggerFactory>()));
+        services.AddSingleton(sp => new StorageNodeClients(sp.GetService<ILoggerFactory>())
+        {
+            // Off only to compare transports: shard reads then all go over gRPC ReadShard.
+            PreferDataUrl = sp.GetRequiredService<IConfiguration>().GetValue("Cairn:BulkShardReads", true),
+        });
         services.AddSingleton<IObjectMetadataStore>(sp => new GrpcObjectMetadataStore(
             sp.GetRequiredService<Namespace.V1.Namespace.NamespaceClient>(),
             TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Cairn:CommitDeadlineSeconds", GrpcObjectMetadataStore.DefaultCommitDeadline.TotalSeconds))));

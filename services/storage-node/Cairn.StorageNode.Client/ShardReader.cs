@@ -78,7 +78,7 @@ public static class ShardReader
         }
     }
 
-    private static Exception Translate(RpcException ex, string diskId, string shardId) => ex.StatusCode switch
+    internal static Exception Translate(RpcException ex, string diskId, string shardId) => ex.StatusCode switch
     {
         StatusCode.NotFound => new ShardNotFoundException(diskId, shardId, ex),
         StatusCode.DataLoss => new ShardCorruptException(diskId, shardId, ex.Status.Detail, ex),

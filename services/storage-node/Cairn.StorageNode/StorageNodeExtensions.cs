@@ -2,6 +2,7 @@ using Cairn.ServiceDefaults;
 using Cairn.ServiceDefaults.Dashboard;
 using Cairn.StorageNode.Disks;
 using Cairn.StorageNode.Grpc;
+using Cairn.StorageNode.Http;
 using Cairn.StorageNode.Registration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using HeatMonitorClient = Cairn.Heat.V1.HeatMonitor.HeatMonitorClient;
@@ -44,6 +45,7 @@ public static class StorageNodeExtensions
         // Open the disks now: a bad disk directory should stop the start, not the first request.
         _ = app.Services.GetRequiredService<DiskSet>();
         app.MapGrpcService<StorageNodeService>();
+        ShardDataEndpoint.Map(app);
         return app;
     }
 }

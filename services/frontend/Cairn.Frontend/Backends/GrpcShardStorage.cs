@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cairn.StorageNode.Client;
 
 namespace Cairn.Frontend.Backends;
@@ -11,8 +12,18 @@ public sealed class GrpcShardStorage(StorageNodeClients clients) : IShardStorage
         return new Write(writer);
     }
 
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string endpoint, string diskId, string shardId, long offset, long length, CancellationToken ct) =>
-        ShardReader.ReadAsync(clients.Get(endpoint), diskId, shardId, offset, length, ct);
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(
+        string endpoint, string diskId, string shardId, long offset, long length, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // The node's HTTP/1.1 bulk read when it offers one (far less CPU per byte than ReadShard over HTTP/2).
+        var chunks = await clients.DataUrlAsync(endpoint) is { } dataUrl
+            ? ShardDataReader.ReadAsync(clients.DataClient(dataUrl), dataUrl, diskId, shardId, offset, length, ct)
+            : ShardReader.ReadAsync(clients.Get(endpoint), diskId, shardId, offset, length, ct);
+        await foreach (var chunk in chunks.WithCancellation(ct))
+        {
+            yield return chunk;
+        }
+    }
 
     private sealed class Write(ShardWriter writer) : IShardWrite
     {

@@ -19,6 +19,9 @@ public sealed record StorageNodeOptions
     /// <summary>The gRPC address placement hands out for this node's disks.</summary>
     public string? AdvertisedGrpcUrl { get; init; }
 
+    /// <summary>Base URL of the HTTP/1.1 bulk shard read (the node's HTTP port); null when not advertised.</summary>
+    public string? AdvertisedDataUrl { get; init; }
+
     public TimeSpan HeatReportInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public static StorageNodeOptions FromConfiguration(IConfiguration config)
@@ -40,6 +43,12 @@ public sealed record StorageNodeOptions
             advertised = $"http://127.0.0.1:{port}";
         }
 
+        string? dataUrl = config["Cairn:AdvertisedDataUrl"];
+        if (string.IsNullOrEmpty(dataUrl) && config["Cairn:HttpPort"] is { Length: > 0 } httpPort)
+        {
+            dataUrl = $"http://127.0.0.1:{httpPort}";
+        }
+
         return new StorageNodeOptions
         {
             NodeId = nodeId,
@@ -48,6 +57,7 @@ public sealed record StorageNodeOptions
             Rack = config["Cairn:Rack"] is { Length: > 0 } rack ? rack : "rack-1",
             DiskCapacityBytes = config.GetValue<long?>("Cairn:DiskCapacityBytes"),
             AdvertisedGrpcUrl = advertised,
+            AdvertisedDataUrl = dataUrl,
             HeatReportInterval = TimeSpan.FromMilliseconds(config.GetValue("Cairn:HeatReportIntervalMs", 2000)),
         };
     }

@@ -79,7 +79,7 @@ public sealed class StorageNodeService(DiskSet disks, StorageNodeOptions options
 
     public override Task<NodeStatus> GetNodeStatus(GetNodeStatusRequest request, ServerCallContext context)
     {
-        var status = new NodeStatus { NodeId = options.NodeId };
+        var status = new NodeStatus { NodeId = options.NodeId, DataUrl = options.AdvertisedDataUrl ?? "" };
         status.Disks.AddRange(disks.All.Select(ToProto));
         return Task.FromResult(status);
     }
