@@ -85,6 +85,10 @@ public static class ServiceDefaultsExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null; // S3 objects are streamed; limits are enforced per operation
+            // Bulk responses (S3 GET, shard reads) are written a block (1 MiB) at a time. With Kestrel's 64 KiB default
+            // the writer waits for the socket after every block and only then fetches the next; two blocks of room
+            // let the next block be read while the last is still being sent.
+            kestrel.Limits.MaxResponseBufferSize = config.GetValue<long?>("Cairn:ResponseBufferBytes") ?? 2 * 1024 * 1024;
             if (httpPort is { } hp)
             {
                 kestrel.Listen(address, hp, o => o.Protocols = HttpProtocols.Http1);

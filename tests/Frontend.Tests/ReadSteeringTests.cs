@@ -47,21 +47,105 @@ public class ReadSteeringTests
     }
 
     [Fact]
-    public void DiskLatencies_HedgeDelay_InitialThenOwnP95NeverBelowFloor()
+    public void DiskLatencies_HedgeDelay_InitialThenTheClassP95NeverBelowFloor()
     {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
         var latencies = new DiskLatencies(Options.Create(new FrontendOptions
         {
             ReadSteering = new ReadSteeringOptions { HedgeInitialMs = 100, HedgeFloorMs = 5, HedgeMinSamples = 20, HedgePercentile = 0.95 },
-        }));
-        Assert.Equal(TimeSpan.FromMilliseconds(100), latencies.HedgeDelay("d"));
+        }), time);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), latencies.HedgeDelay("d1"));
         for (var i = 1; i <= 100; i++)
         {
-            latencies.Record("d", TimeSpan.FromMilliseconds(i));
-            latencies.Record("fast", TimeSpan.FromMilliseconds(0.1));
+            latencies.Record("d1", TimeSpan.FromMilliseconds(i));
+            latencies.Record("d2", TimeSpan.FromMilliseconds(i));
+            latencies.Record("d3", TimeSpan.FromMilliseconds(i));
+            latencies.Record("slow", TimeSpan.FromMilliseconds(500 + i));
         }
-        Assert.Equal(TimeSpan.FromMilliseconds(95), latencies.HedgeDelay("d"));
-        Assert.Equal(TimeSpan.FromMilliseconds(5), latencies.HedgeDelay("fast"));
-        Assert.Equal(TimeSpan.FromMilliseconds(100), latencies.HedgeDelay("unknown"));
+
+        // The median over disks of their p95s: the slow disk does not teach the class that slow is normal.
+        Assert.Equal(TimeSpan.FromMilliseconds(95), latencies.HedgeDelay("slow"));
+        Assert.Equal(TimeSpan.FromMilliseconds(95), latencies.HedgeDelay("unknown"));
+
+        var fast = new DiskLatencies(Options.Create(new FrontendOptions
+        {
+            ReadSteering = new ReadSteeringOptions { HedgeFloorMs = 5, HedgeMinSamples = 20 },
+        }), time);
+        for (var i = 0; i < 40; i++)
+        {
+            fast.Record("d", TimeSpan.FromMilliseconds(0.1));
+        }
+
+        Assert.Equal(TimeSpan.FromMilliseconds(5), fast.HedgeDelay("d"));
+    }
+
+    [Fact]
+    public void DiskLatencies_IsSlow_FarAboveTheClassMedianUntilTheVerdictLapses()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        var latencies = new DiskLatencies(Options.Create(new FrontendOptions
+        {
+            ReadSteering = new ReadSteeringOptions { HedgeFloorMs = 10, HedgeMinSamples = 20, SlowFactor = 3, SlowVerdictSeconds = 10 },
+        }), time);
+        for (var i = 0; i < 40; i++)
+        {
+            foreach (var disk in new[] { "a", "b", "c", "d" })
+            {
+                latencies.Record(disk, TimeSpan.FromMilliseconds(5 + (i % 3)));
+            }
+
+            latencies.Record("slow", TimeSpan.FromMilliseconds(55));
+            latencies.Record("twice", TimeSpan.FromMilliseconds(12)); // above the floor, but only 2x the class
+            latencies.Record("quick-but-odd", TimeSpan.FromMilliseconds(i < 5 ? 1000 : 5));
+        }
+
+        Assert.True(latencies.IsSlow("slow"));
+        Assert.False(latencies.IsSlow("a"));
+        Assert.False(latencies.IsSlow("twice"));
+        Assert.False(latencies.IsSlow("quick-but-odd"));
+        Assert.False(latencies.IsSlow("never-read"));
+
+        time.Advance(TimeSpan.FromSeconds(11));
+        Assert.False(latencies.IsSlow("slow")); // not read for a while: tried again
+    }
+
+    [Fact]
+    public void ShardRanking_Rank_SlowDataDiskRanksAfterEveryFastShardButBeforeInactive()
+    {
+        var shards = Cool(6);
+        shards[1] = shards[1] with { Slow = true };
+        shards[5] = shards[5] with { Heat = 400 };
+        shards[2] = shards[2] with { Active = false };
+        Assert.Equal([0, 3, 4, 5, 1, 2], ShardRanking.Rank(shards, 4, parityPenalty: 20, steer: true));
+        Assert.Equal([0, 1, 3, 4, 5, 2], ShardRanking.Rank(shards, 4, parityPenalty: 20, steer: false));
+    }
+
+    [Fact]
+    public async Task ErasureCodedRead_DiskKnownSlow_IsReadAroundFromTheStartWithoutHedging()
+    {
+        var harness = Harness(hedge: true);
+        harness.Options.ReadSteering.HedgeMinSamples = 4;
+        var data = DataPathHarness.Payload((2 * StripeBytes) + 7);
+        var version = await harness.StoreAsync(data);
+        var shards = version.Parts[0].Layout.Shards;
+        foreach (var shard in shards)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                harness.Latencies.Record(shard.DiskId, TimeSpan.FromMilliseconds(shard.Index == 2 ? 200 : 2));
+            }
+        }
+
+        harness.Cluster.GatedDisks[shards[2].DiskId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Cluster.Reads.Clear();
+
+        // Completes without the fake clock moving: nothing waited on disk 2 (a wait would need a hedge timer).
+        var read = harness.ReadAsync(version);
+        Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20))));
+        Assert.Equal(data, await read);
+        Assert.DoesNotContain(harness.Cluster.Reads, r => r.Shard == shards[2].ShardId);
+        Assert.Equal(0, harness.Metrics.HedgedReads);
+        Assert.Equal(1, harness.Metrics.SteeredReads);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Cairn.DevStack;
 //                without --endpoint it starts a local Cairn stack for the run;
 //                --vs-endpoint URL --vs-access-key K --vs-secret-key S [--vs-name N] runs the same workload against a
 //                yardstick in the same run and prints ours/theirs ratios
-//   get-vs-nginx [--size 64MiB -c 4 --duration 10 --warmup 5 --json F]: whole-stack GET against nginx serving the same bytes
+//   get-vs-nginx [--size 64MiB -c 4 --duration 10 --warmup 5 --objects 16 --json F]: whole-stack GET against nginx serving the same bytes
 //   heat-get     [--size 1MiB -c 16 --duration 20 --warmup 5 --slow-ms 50 --objects 64]: GET p99 with one disk slowed,
 //                read steering and hedging on vs off (two fresh stacks, same workload)
 var command = args.FirstOrDefault() ?? "help";
@@ -105,7 +105,8 @@ static async Task<int> GetVsNginxAsync(Dictionary<string, string> o, Cancellatio
     {
         await using var stack = await StartStackAsync(ct, Path.Combine(work.FullName, "stack"));
         using var nginx = await Nginx.StartAsync(Path.Combine(work.FullName, "nginx"));
-        var objects = Math.Max(concurrency, 4);
+        // Enough objects that the workers do not all pile onto the same few shards (nginx serves the same set).
+        var objects = int.Parse(o.GetValueOrDefault("objects") ?? "16", CultureInfo.InvariantCulture);
 
         var ours = new WorkloadOptions
         {

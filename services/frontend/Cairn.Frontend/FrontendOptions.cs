@@ -49,13 +49,13 @@ public sealed class ReadSteeringOptions
     /// <summary>Choose the k shards on the coolest disks (off: data shards first, as stored).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Hedge a shard read slower than its disk's running p95 with a spare shard.</summary>
+    /// <summary>Hedge a shard read slower than the disk class's running p95 with a spare shard.</summary>
     public bool HedgeEnabled { get; set; } = true;
 
     /// <summary>Heat (ops/s) a parity shard must save before it is read instead of a data shard: decoding costs CPU.</summary>
     public double ParityPenalty { get; set; } = 20;
 
-    /// <summary>Percentile of a disk's recent block-read latencies beyond which a read is hedged.</summary>
+    /// <summary>Percentile of recent block-read latencies (per disk, then the median over disks) beyond which a read is hedged.</summary>
     public double HedgePercentile { get; set; } = 0.95;
 
     /// <summary>The hedge delay never drops below this (ms): below it a hedge costs more than it saves.</summary>
@@ -64,8 +64,14 @@ public sealed class ReadSteeringOptions
     /// <summary>The hedge delay for a disk with fewer than <see cref="HedgeMinSamples"/> samples (ms).</summary>
     public double HedgeInitialMs { get; set; } = 100;
 
-    /// <summary>Samples a disk needs before its own p95 is trusted.</summary>
+    /// <summary>Samples a disk needs before its latencies count (for the class figures and for a slow verdict).</summary>
     public int HedgeMinSamples { get; set; } = 16;
+
+    /// <summary>A disk whose recent median read latency is this many times the class median is read around.</summary>
+    public double SlowFactor { get; set; } = 3;
+
+    /// <summary>A slow verdict lapses when the disk has not been read for this long (s), so it is tried again.</summary>
+    public double SlowVerdictSeconds { get; set; } = 10;
 
     /// <summary>A shard block read taking longer than this (ms) counts as failed, hedging or not.</summary>
     public double ReadTimeoutMs { get; set; } = 30_000;

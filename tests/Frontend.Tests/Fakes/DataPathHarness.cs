@@ -23,6 +23,9 @@ public sealed class DataPathHarness
     public FrontendMetrics Metrics { get; } = new();
     public FakeTimeProvider Time { get; } = new();
 
+    /// <summary>Shared by every reader of this harness, as the frontend's singleton is.</summary>
+    public DiskLatencies Latencies => field ??= new DiskLatencies(Microsoft.Extensions.Options.Options.Create(Options), Time);
+
     public ObjectWriter Writer()
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
@@ -32,7 +35,7 @@ public sealed class DataPathHarness
     public ObjectReader Reader()
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
-        var coded = new ErasureCodedReader(Cluster, Cluster, Cluster, new DiskLatencies(options), options, Time, Metrics, NullLogger<ErasureCodedReader>.Instance);
+        var coded = new ErasureCodedReader(Cluster, Cluster, Cluster, Latencies, options, Time, Metrics, NullLogger<ErasureCodedReader>.Instance);
         return new ObjectReader(Cluster, Cluster, coded, Metrics);
     }
 

@@ -39,7 +39,8 @@ public sealed class ErasureCodedReader(
         var shards = await ResolveShardsAsync(layout, k + m, ct);
         var steering = options.Value.ReadSteering;
         var ranking = ShardRanking.Rank(
-            shards.Select((s, i) => new ShardCandidate(i, s.Disk is null ? 0 : heat.HeatOf(s.Disk.DiskId), s.Disk?.State == DiskState.Active)).ToList(),
+            shards.Select((s, i) => new ShardCandidate(i, s.Disk is null ? 0 : heat.HeatOf(s.Disk.DiskId), s.Disk?.State == DiskState.Active,
+                steering.Enabled && s.Disk is not null && latencies.IsSlow(s.Disk.DiskId))).ToList(),
             k, steering.ParityPenalty, steering.Enabled);
         if (ranking.Take(k).Any(i => i >= k))
         {

@@ -105,9 +105,11 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
             }
             foreach (var read in reads.Where(r => r.Slow))
             {
-                // Lost to its hedge: prefer other shards for the rest of this read.
+                // Lost to its hedge: prefer other shards for the rest of this read, and let the disk's record show
+                // at least the time it had taken (a slow disk is otherwise never sampled once it is hedged away).
                 _order.Remove(read.Index);
                 _order.Add(read.Index);
+                context.Latencies.Record(DiskId(read.Index), context.Time.GetElapsedTime(read.Started));
             }
             return arrived;
         }
@@ -152,6 +154,7 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
                 reads.Remove(read);
                 abandoned.Add(read);
                 read.Cancellation.Cancel();
+                context.Latencies.Record(DiskId(read.Index), elapsed);
                 Fail(read.Index, "timed out");
                 affectsNeeded |= needed.Contains(read.Index);
             }
