@@ -66,6 +66,27 @@ public sealed class BackgroundOpsServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task BackgroundOpsService_ShardCorruptEvent_QueuesTheShardForRepairOnce()
+    {
+        var corrupt = new Cairn.Storage.V1.ShardCorruptEvent { NodeId = "n1", DiskId = "d1", ShardId = "s9", Reason = "block 3: CRC", DetectedUnixMs = 1_700_000_000_000 };
+        using var http = _factory.CreateClient();
+        for (var i = 0; i < 2; i++)
+        {
+            // At-least-once delivery: the same event twice is one registry entry.
+            using var body = new StringContent(CloudEvent.Create("storage-node", "shard-corrupt", corrupt).ToJsonString());
+            body.Headers.ContentType = new MediaTypeHeaderValue(CloudEvent.ContentType);
+            using var response = await http.PostAsync(new Uri("/events/shard-corrupt", UriKind.Relative), body);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var registered = Assert.Single(_factory.Services.GetRequiredService<Cairn.BackgroundOps.Scrub.CorruptShardRegistry>().All());
+        Assert.Equal(("d1", "s9"), (registered.DiskId, registered.ShardId));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), registered.DetectedAt);
+        using var subscribe = await http.GetAsync(new Uri("/dapr/subscribe", UriKind.Relative));
+        Assert.Contains("shard-corrupt", await subscribe.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task BackgroundOpsService_TriggerJob_ReturnsStatusAfterCompletion()
     {
         _directory.Add("d1");

@@ -208,7 +208,7 @@ public sealed class StorageNodeServiceTests : IClassFixture<StorageNodeServiceTe
     }
 
     /// <summary>One node with three disks in temp directories.</summary>
-    public sealed class NodeFactory : WebApplicationFactory<Program>
+    public class NodeFactory : WebApplicationFactory<Program>
     {
         private readonly TempDirectory _root = new();
 

@@ -25,7 +25,7 @@ public sealed class BackgroundOpsDashboard(
                 new("Shards deleted", N(metrics.ShardsDeleted)),
                 new("Retry queue", N(queue.Count), "failed deletes awaiting retry"),
                 new("Unreferenced, in grace", N(suspects.Count), "seen unreferenced; deleted once a grace period has passed"),
-                new("Corrupt shards", N(corruptShards.Count), "found by scrub; repair not implemented yet", Alert: corruptShards.Count > 0),
+                new("Corrupt shards", N(corruptShards.Count), "found by scrub or reported by a node; repaired by the next repair pass", Alert: corruptShards.Count > 0),
             ],
             Tables =
             [

@@ -77,6 +77,13 @@ public static class BackgroundOpsExtensions
         app.MapGrpcService<BackgroundOpsService>();
         app.MapEventSubscription<ObjectGarbageEvent>(GarbageCollector.Topic, "/events/object-garbage",
             (garbage, sp, ct) => sp.GetRequiredService<GarbageCollector>().HandleAsync(garbage, ct));
+        // A storage node found a corrupt shard on a read or its own scrub: the next repair pass rebuilds it.
+        app.MapEventSubscription<Storage.V1.ShardCorruptEvent>("shard-corrupt", "/events/shard-corrupt", (corrupt, sp, _) =>
+        {
+            sp.GetRequiredService<CorruptShardRegistry>().Add(corrupt.DiskId, corrupt.ShardId, DateTimeOffset.FromUnixTimeMilliseconds(corrupt.DetectedUnixMs));
+            sp.GetRequiredService<BackgroundOpsMetrics>().CorruptFound(1);
+            return Task.CompletedTask;
+        });
         return app;
     }
 }

@@ -35,6 +35,7 @@ public static class StorageNodeExtensions
         services.AddServiceClient<HeatMonitorClient>("heat-monitor");
         services.AddHostedService<PlacementRegistration>();
         services.AddHostedService<HeatReporter>();
+        services.AddHostedService<CorruptShardPublisher>();
         services.AddDashboard<StorageNodeDashboard>();
         return builder;
     }

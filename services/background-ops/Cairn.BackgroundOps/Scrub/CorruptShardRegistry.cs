@@ -27,6 +27,19 @@ public sealed class CorruptShardRegistry
         }
     }
 
+    /// <summary>One shard a storage node reported corrupt (a read or its scrub failed the block checks).</summary>
+    public void Add(string diskId, string shardId, DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            var list = _byDisk.GetValueOrDefault(diskId) ?? [];
+            if (!list.Any(c => c.ShardId == shardId))
+            {
+                _byDisk[diskId] = [.. list, new CorruptShard(diskId, shardId, at)];
+            }
+        }
+    }
+
     public IReadOnlyList<CorruptShard> All()
     {
         lock (_lock)

@@ -87,7 +87,13 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
     public async Task<ScrubReport> ScrubAsync(CancellationToken ct)
     {
         ThrowIfFailed();
-        return await Observe(inner.ScrubAsync(ct));
+        var report = await Observe(inner.ScrubAsync(ct));
+        foreach (var shardId in report.CorruptShardIds)
+        {
+            CorruptShardFound?.Invoke(DiskId, shardId, "scrub");
+        }
+
+        return report;
     }
 
     public StoreUsage GetUsage() => inner.GetUsage();
@@ -144,8 +150,16 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
         }
     }
 
+    /// <summary>Raised when a read or a scrub finds stored bytes that fail their checks (disk id, shard id, reason).</summary>
+    public event Action<string, string, string>? CorruptShardFound;
+
     private void OnError(Exception ex)
     {
+        if (ex is ShardDamagedException damaged)
+        {
+            CorruptShardFound?.Invoke(DiskId, damaged.ShardId, damaged.Message);
+        }
+
         CountError();
         if (ex is DiskIoException && Interlocked.Increment(ref _consecutiveIoErrors) >= FailureThreshold)
         {
