@@ -1,34 +1,53 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 
 namespace Cairn.StorageNode.Shards.Engine;
 
 /// <summary>
-/// Makes index changes durable in batches on one thread. Per batch, in this order:
-/// (1) fsync every extent the batch's chunks were written to, (2) append all its records as one index frame,
-/// (3) fsync the index log, (4) apply the records to the in-memory table, (5) complete the callers.
-/// So an index record is never durable before the chunks it names, and nobody sees or is told about a change
-/// before it is durable. Concurrent writers share steps 1-3: two fsyncs per batch, not per shard.
-/// An fsync that fails poisons the committer: the kernel may have dropped the dirty pages, so retrying could
-/// acknowledge bytes that are not on disk.
+/// Makes index changes durable in batches on one thread; every batch gets the next sequence number.
+/// A batch that wrote chunks is made durable by its extents alone, in this order: (1) its records are
+/// written as one commit frame at the end of the active extent (after every chunk they name was written),
+/// (2) every extent the batch touched is fsynced (one fsync when it is one extent), (3) the records are
+/// applied to the in-memory table, (4) the callers are completed. So nothing is acknowledged before the
+/// chunks and the commit frame naming them are durable, and open finds the batch by scanning the extents
+/// past the log's last mark (<see cref="CommitScan"/>), verifying every chunk it names.
+/// The index log catches up lazily: acknowledged records are appended to it, with a mark saying how far
+/// it covers, as one frame followed by an fsync when enough have piled up, at checkpoints and before an
+/// extent is retired. A batch without chunks (deletes) goes straight to the log the same way, so a full
+/// disk can still delete. An fsync that fails poisons the committer: the kernel may have dropped the
+/// dirty pages, so retrying could acknowledge bytes that are not on disk.
 /// </summary>
 public sealed class GroupCommitter : IDisposable
 {
+    /// <summary>Records of acknowledged batches the log may lag behind by (bounds memory and the open-time scan).</summary>
+    private const int MaxUnloggedWeight = 1 << 20;
+    private const long MaxUnloggedDataBytes = 32L * 1024 * 1024;
     private readonly BlockingCollection<Request> _queue = [];
     private readonly IndexLog _log;
     private readonly ShardTable _table;
+    private readonly ExtentSet _extents;
     private readonly Func<ulong> _nextVersion;
     private readonly long _checkpointFloorBytes;
     private readonly Thread _thread;
+    private readonly ArrayBufferWriter<byte> _payload = new(64 * 1024);
+    private readonly List<IndexRecord> _unlogged = [];
+    private long _unloggedWeight, _unloggedDataBytes;
+    private ulong _seq;
+    private uint _markExtent;
+    private long _markOffset;
     private volatile Exception? _poison;
-    private long _batches, _requests;
+    private long _batches, _requests, _logFlushes;
     private int _inFlight;
 
-    public GroupCommitter(IndexLog log, ShardTable table, Func<ulong> nextVersion, long checkpointFloorBytes, string name)
+    /// <param name="mark">Where the durable log stands: the last batch it holds and where later commit frames go.</param>
+    public GroupCommitter(IndexLog log, ShardTable table, ExtentSet extents, Func<ulong> nextVersion, long checkpointFloorBytes, string name, MarkRecord mark)
     {
         _log = log;
         _table = table;
+        _extents = extents;
         _nextVersion = nextVersion;
         _checkpointFloorBytes = checkpointFloorBytes;
+        (_seq, _markExtent, _markOffset) = (mark.Seq, mark.ExtentId, mark.Offset);
         _thread = new Thread(Run) { IsBackground = true, Name = $"commit {name}" };
         _thread.Start();
     }
@@ -40,11 +59,14 @@ public sealed class GroupCommitter : IDisposable
 
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>Appends to the index log (each one fsync), for the stats.</summary>
+    public long LogFlushes => Interlocked.Read(ref _logFlushes);
+
     public Exception? Poison => _poison;
 
     /// <summary>
-    /// Durably applies <paramref name="records"/> after syncing <paramref name="extents"/>; the result says,
-    /// per record, whether applying it changed the table.
+    /// Durably applies <paramref name="records"/>, whose chunks were written to <paramref name="extents"/>;
+    /// the result says, per record, whether applying it changed the table.
     /// </summary>
     public Task<bool[]> CommitAsync(IReadOnlyList<IndexRecord> records, IReadOnlyCollection<Extent> extents)
     {
@@ -66,7 +88,10 @@ public sealed class GroupCommitter : IDisposable
         return request.Done.Task;
     }
 
-    /// <summary>Stops after the requests already queued are committed.</summary>
+    /// <summary>Brings the index log up to every acknowledged batch (before an extent with commit frames is deleted).</summary>
+    public Task FlushLogAsync() => CommitAsync([], []);
+
+    /// <summary>Stops after the requests already queued are committed, and brings the log up to date.</summary>
     public void Dispose()
     {
         _queue.CompleteAdding();
@@ -100,26 +125,18 @@ public sealed class GroupCommitter : IDisposable
             Commit(batch, records, extents);
             Volatile.Write(ref _inFlight, 0);
         }
+
+        if (_unlogged.Count > 0)
+        {
+            Guard(FlushLog);
+        }
     }
 
     private void Commit(List<Request> batch, List<IndexRecord> records, HashSet<Extent> extents)
     {
         if (_poison is null)
         {
-            try
-            {
-                foreach (var extent in extents)
-                {
-                    extent.File.Flush();
-                }
-
-                _log.Append(records);
-                _log.Flush();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
-            {
-                _poison = ex;
-            }
+            Guard(() => MakeDurable(records, extents));
         }
 
         if (_poison is { } poison)
@@ -147,15 +164,99 @@ public sealed class GroupCommitter : IDisposable
 
         if (_log.WantsCheckpoint(_checkpointFloorBytes))
         {
-            try
+            // The table holds every acknowledged batch, so the checkpoint covers the unlogged ones too.
+            Guard(
+                () =>
+                {
+                    _log.Checkpoint(_table.Snapshot(), _nextVersion(), Mark());
+                    ClearUnlogged();
+                });
+        }
+        else if (_unloggedWeight > MaxUnloggedWeight || _unloggedDataBytes > MaxUnloggedDataBytes)
+        {
+            Guard(FlushLog);
+        }
+    }
+
+    private void MakeDurable(List<IndexRecord> records, HashSet<Extent> extents)
+    {
+        ulong seq = _seq + 1;
+        if (extents.Count == 0)
+        {
+            _unlogged.AddRange(records);
+            _seq = seq;
+            FlushLog();
+            return;
+        }
+
+        var pinned = new HashSet<Extent>(1);
+        try
+        {
+            _payload.ResetWrittenCount();
+            foreach (var record in records)
             {
-                _log.Checkpoint(_table.Snapshot(), _nextVersion());
+                IndexLogFormat.WriteRecord(_payload, record);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+
+            var payload = _payload.WrittenMemory;
+            var (extent, offset) = _extents.ReserveCommit(ChunkFormat.CommitHeaderBytes + payload.Length, pinned);
+            extent.File.Write([ChunkFormat.EncodeCommitHeader(extent.Salt!.Value, seq, payload.Span), payload], offset);
+            extents.Add(extent);
+            foreach (var touched in extents)
             {
-                // The old generation is still whole; refuse further commits rather than append to a log we lost track of.
-                _poison = ex;
+                touched.File.Flush();
             }
+
+            (_markExtent, _markOffset) = (extent.Id, offset + ChunkFormat.CommitHeaderBytes + payload.Length);
+        }
+        finally
+        {
+            _extents.Unpin(pinned);
+        }
+
+        _seq = seq;
+        foreach (var record in records)
+        {
+            _unlogged.Add(record);
+            var chunks = record switch
+            {
+                PutRecord put => put.Entry.Chunks,
+                RelocateRecord move => move.Chunks,
+                _ => [],
+            };
+            _unloggedWeight += 64 + (16 * chunks.Length);
+            _unloggedDataBytes += record is PutRecord p ? p.Entry.Shard.Length : 0;
+        }
+    }
+
+    /// <summary>Appends every unlogged record and the mark as one frame, then fsyncs the log.</summary>
+    private void FlushLog()
+    {
+        _log.Append([.. _unlogged, Mark()]);
+        _log.Flush();
+        Interlocked.Increment(ref _logFlushes);
+        ClearUnlogged();
+    }
+
+    private MarkRecord Mark() => new(_seq, _markExtent, _markOffset);
+
+    private void ClearUnlogged()
+    {
+        _unlogged.Clear();
+        _unloggedWeight = 0;
+        _unloggedDataBytes = 0;
+    }
+
+    /// <summary>Runs an I/O step; a failure poisons the committer (nothing later may be acknowledged).</summary>
+    private void Guard(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            _poison = ex;
         }
     }
 
