@@ -1,10 +1,12 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 
 namespace Cairn.StorageNode.Shards.Engine;
 
 /// <summary>
-/// Makes index changes durable in batches on one thread; every batch gets the next sequence number.
+/// Makes index changes durable in batches, one batch at a time; every batch gets the next sequence number.
+/// A request that finds the committer idle is committed on the caller's thread (a lone writer pays no
+/// thread hand-offs); requests that arrive while a batch is in flight queue up and are committed together
+/// by the commit thread (group commit).
 /// A batch that wrote chunks is made durable by its extents alone, in this order: (1) its records are
 /// written as one commit frame at the end of the active extent (after every chunk they name was written),
 /// (2) every extent the batch touched is fsynced (one fsync when it is one extent), (3) the records are
@@ -22,7 +24,8 @@ public sealed class GroupCommitter : IDisposable
     /// <summary>Records of acknowledged batches the log may lag behind by (bounds memory and the open-time scan).</summary>
     private const int MaxUnloggedWeight = 1 << 20;
     private const long MaxUnloggedDataBytes = 32L * 1024 * 1024;
-    private readonly BlockingCollection<Request> _queue = [];
+    private readonly object _gate = new(); // a monitor: the commit thread waits on it
+    private readonly Queue<Request> _queue = new();
     private readonly IndexLog _log;
     private readonly ShardTable _table;
     private readonly ExtentSet _extents;
@@ -38,6 +41,7 @@ public sealed class GroupCommitter : IDisposable
     private volatile Exception? _poison;
     private long _batches, _requests, _logFlushes;
     private int _inFlight;
+    private bool _busy, _closed; // guarded by _gate: a batch is being committed; no more requests
 
     /// <param name="mark">Where the durable log stands: the last batch it holds and where later commit frames go.</param>
     public GroupCommitter(IndexLog log, ShardTable table, ExtentSet extents, Func<ulong> nextVersion, long checkpointFloorBytes, string name, MarkRecord mark)
@@ -53,7 +57,16 @@ public sealed class GroupCommitter : IDisposable
     }
 
     /// <summary>Requests queued or being committed: the disk's write queue depth for the heat monitor.</summary>
-    public int QueueDepth => _queue.Count + Volatile.Read(ref _inFlight);
+    public int QueueDepth
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count + _inFlight;
+            }
+        }
+    }
 
     public long Batches => Interlocked.Read(ref _batches);
 
@@ -76,13 +89,31 @@ public sealed class GroupCommitter : IDisposable
         }
 
         var request = new Request(records, extents, new TaskCompletionSource<bool[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return Task.FromException<bool[]>(new DiskIoException("the store is closed"));
+            }
+
+            if (_busy || _queue.Count > 0)
+            {
+                _queue.Enqueue(request);
+                Monitor.PulseAll(_gate);
+                return request.Done.Task;
+            }
+
+            _busy = true;
+            _inFlight = 1;
+        }
+
         try
         {
-            _queue.Add(request);
+            CommitBatch([request]);
         }
-        catch (InvalidOperationException)
+        finally
         {
-            return Task.FromException<bool[]>(new DiskIoException("the store is closed"));
+            Release();
         }
 
         return request.Done.Task;
@@ -94,46 +125,85 @@ public sealed class GroupCommitter : IDisposable
     /// <summary>Stops after the requests already queued are committed, and brings the log up to date.</summary>
     public void Dispose()
     {
-        _queue.CompleteAdding();
-        _thread.Join();
-        _queue.Dispose();
-    }
-
-    private void Run()
-    {
-        var batch = new List<Request>();
-        var records = new List<IndexRecord>();
-        var extents = new HashSet<Extent>();
-        while (_queue.TryTake(out var first, Timeout.Infinite))
+        lock (_gate)
         {
-            batch.Clear();
-            records.Clear();
-            extents.Clear();
-            batch.Add(first);
-            while (batch.Count < 1024 && _queue.TryTake(out var more))
-            {
-                batch.Add(more);
-            }
-
-            foreach (var request in batch)
-            {
-                records.AddRange(request.Records);
-                extents.UnionWith(request.Extents);
-            }
-
-            Volatile.Write(ref _inFlight, batch.Count);
-            Commit(batch, records, extents);
-            Volatile.Write(ref _inFlight, 0);
+            _closed = true;
+            Monitor.PulseAll(_gate);
         }
 
-        if (_unlogged.Count > 0)
+        _thread.Join(); // it drains the queue first
+        lock (_gate)
+        {
+            while (_busy)
+            {
+                Monitor.Wait(_gate);
+            }
+        }
+
+        if (_unlogged.Count > 0 && _poison is null)
         {
             Guard(FlushLog);
         }
     }
 
-    private void Commit(List<Request> batch, List<IndexRecord> records, HashSet<Extent> extents)
+    private void Run()
     {
+        var batch = new List<Request>();
+        while (true)
+        {
+            lock (_gate)
+            {
+                while ((_busy || _queue.Count == 0) && !(_closed && _queue.Count == 0 && !_busy))
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_queue.Count == 0)
+                {
+                    return; // closed and drained
+                }
+
+                batch.Clear();
+                while (batch.Count < 1024 && _queue.TryDequeue(out var request))
+                {
+                    batch.Add(request);
+                }
+
+                _busy = true;
+                _inFlight = batch.Count;
+            }
+
+            try
+            {
+                CommitBatch(batch);
+            }
+            finally
+            {
+                Release();
+            }
+        }
+    }
+
+    private void Release()
+    {
+        lock (_gate)
+        {
+            _busy = false;
+            _inFlight = 0;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    private void CommitBatch(List<Request> batch)
+    {
+        var records = new List<IndexRecord>();
+        var extents = new HashSet<Extent>();
+        foreach (var request in batch)
+        {
+            records.AddRange(request.Records);
+            extents.UnionWith(request.Extents);
+        }
+
         if (_poison is null)
         {
             Guard(() => MakeDurable(records, extents));
