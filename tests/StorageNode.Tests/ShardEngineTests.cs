@@ -392,6 +392,28 @@ public class ShardEngineTests
     }
 
     [Fact]
+    public async Task ShardEngine_Open_CommitFrameWhoseChunksNeverLandedIsDropped()
+    {
+        // 200-byte blocks in 256-byte extents: each chunk fills an extent alone, so its commit frame lands in the
+        // next extent. The new version's chunk is lost in the crash while its (fsynced) commit frame survives.
+        var disk = new CrashingDiskFiles(3);
+        var store = ShardData.Open(disk, extentBytes: 256);
+        await ShardData.PutAsync(store, "s", ShardData.Bytes(200, 1), blockSize: 200);
+        Assert.Equal(["extents/00000001.ext", "extents/00000002.ext"], disk.Paths(ExtentSet.Directory));
+        disk.DropFlushes = path => path == "extents/00000003.ext";
+        await ShardData.PutAsync(store, "s", ShardData.Bytes(200, 2), blockSize: 200);
+        disk.DropFlushes = null;
+        Assert.Equal(4, disk.Paths(ExtentSet.Directory).Count);
+        disk.Crash(keepNoUnsynced: true);
+
+        var reopened = ShardData.Open(disk, extentBytes: 256);
+
+        Assert.Equal(ShardData.Bytes(200, 1), await ShardData.GetAsync(reopened, "s"));
+        // Extent 3 lost even its header (its fsyncs were all dropped): reported, and no shard is corrupt.
+        Assert.Equal(["unreadable-extent:3"], (await reopened.ScrubAsync(CancellationToken.None)).CorruptShardIds);
+    }
+
+    [Fact]
     public async Task IndexLog_Open_TornTailIsCutAndAMidLogCorruptionRefuses()
     {
         var disk = new CrashingDiskFiles(1);
