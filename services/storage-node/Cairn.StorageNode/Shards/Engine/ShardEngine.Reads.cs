@@ -9,8 +9,8 @@ public sealed partial class ShardEngine
     public Task<IShardReadStream> OpenReadAsync(string shardId, CancellationToken ct)
     {
         ThrowIfPoisoned();
-        var entry = _table.Get(shardId) ?? throw Missing(shardId);
-        return Task.FromResult((IShardReadStream?)TryReadWhole(entry) ?? OpenRead(shardId, entry));
+        var entry = _table.Get(shardId, out var whole) ?? throw Missing(shardId);
+        return Task.FromResult((IShardReadStream?)TryReadWhole(entry, whole) ?? OpenRead(shardId, entry));
     }
 
     private EngineReadStream OpenRead(string shardId, ShardEntry? entry = null)
@@ -88,7 +88,7 @@ public sealed partial class ShardEngine
 
         public IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long length, CancellationToken ct)
         {
-            long end = CheckRange(Info, offset, length);
+            long end = CheckRange(Info.Length, offset, length);
             int first = end == offset ? 0 : (int)(offset / Info.BlockSize);
             int last = end == offset ? -1 : (int)((end - 1) / Info.BlockSize);
             return new ChunkEnumerator(this, first, last, ct);
@@ -163,12 +163,12 @@ public sealed partial class ShardEngine
     }
 
     /// <summary>The end of the range [offset, offset + length) of a shard (length 0: to its end); throws when outside.</summary>
-    private static long CheckRange(StoredShard info, long offset, long length)
+    private static long CheckRange(long shardLength, long offset, long length)
     {
-        long end = length == 0 ? info.Length : offset + length;
-        if (offset < 0 || length < 0 || offset > info.Length || end > info.Length)
+        long end = length == 0 ? shardLength : offset + length;
+        if (offset < 0 || length < 0 || offset > shardLength || end > shardLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"range [{offset}, {end}) is outside the shard's {info.Length} bytes");
+            throw new ArgumentOutOfRangeException(nameof(offset), $"range [{offset}, {end}) is outside the shard's {shardLength} bytes");
         }
 
         return end;

@@ -6,9 +6,6 @@ namespace Cairn.StorageNode.Shards.Engine;
 // The lean read path for small one-chunk shards (the common small read): one pread at open, no pins, no lock.
 public sealed partial class ShardEngine
 {
-    /// <summary>Shards up to this size are read whole when opened.</summary>
-    public const int WholeReadBytes = 64 * 1024;
-
     /// <summary>
     /// Reads a small one-chunk shard of index format v2 whole: page-aligned data alone (one page for 4 KiB),
     /// checked against the CRC32C the index holds; other data with its frame header, checked like any chunk.
@@ -17,53 +14,59 @@ public sealed partial class ShardEngine
     /// ObjectDisposedException rather than reading another file. Null sends the caller to the pinned path,
     /// which also names what is wrong when the check fails.
     /// </summary>
-    private WholeShardReadStream? TryReadWhole(ShardEntry entry)
+    private WholeShardReadStream? TryReadWhole(ShardEntry entry, WholeChunk whole)
     {
-        if (entry.Chunks.Length != 1 || entry.Crcs is null || entry.Shard.Length > WholeReadBytes
-            || _extents.Find(entry.Chunks[0].ExtentId) is not { } extent)
+        if (whole.Length > 0)
+        {
+            return _extents.Find(whole.ExtentId) is { } extent ? Read(extent, whole.DataOffset, whole.Length, 0, whole.Crc, null) : null;
+        }
+
+        if (entry.Chunks.Length != 1 || entry.Crcs is null || entry.Shard.Length > WholeChunk.MaxBytes
+            || _extents.Find(entry.Chunks[0].ExtentId) is not { } framed)
         {
             return null;
         }
 
-        int length = (int)entry.Shard.Length;
-        int dataAt = ChunkFormat.AlignsData(length) ? 0 : entry.HeaderBytes;
-        int readBytes = dataAt + length;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(readBytes);
-        bool whole = false;
-        try
+        return Read(framed, entry.Chunks[0].Offset, entry.HeaderBytes + (int)entry.Shard.Length, entry.HeaderBytes, entry.Crcs[0], entry);
+
+        // Reads [at, at + bytes) and checks it: data alone against the index CRC, or a whole frame (dataAt > 0).
+        WholeShardReadStream? Read(Extent extent, long at, int bytes, int dataAt, uint crc, ShardEntry? frameOf)
         {
-            var read = buffer.AsSpan(0, readBytes);
-            long at = entry.Chunks[0].Offset + entry.HeaderBytes - dataAt;
-            int n = ReadAt(extent, read, at);
-            whole = n == readBytes && (dataAt == 0
-                ? Crc32C.Compute(read) == entry.Crcs[0]
-                : ChunkFormat.Verify(read, entry.IdBytes, entry.Version, 0, length, out _) == entry.Crcs[0]);
-            return whole ? new WholeShardReadStream(entry.Shard, buffer, dataAt, entry.Crcs[0]) : null;
-        }
-        catch (DiskIoException ex) when (ex.InnerException is ObjectDisposedException)
-        {
-            return null; // retired under us: the pinned path looks again
-        }
-        finally
-        {
-            if (!whole)
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(bytes);
+            bool verified = false;
+            try
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                var read = buffer.AsSpan(0, bytes);
+                verified = ReadAt(extent, read, at) == bytes && (frameOf is null
+                    ? Crc32C.Compute(read) == crc
+                    : ChunkFormat.Verify(read, frameOf.IdBytes, frameOf.Version, 0, bytes - dataAt, out _) == crc);
+                return verified ? new WholeShardReadStream(entry, buffer, dataAt, bytes - dataAt, crc) : null;
+            }
+            catch (DiskIoException ex) when (ex.InnerException is ObjectDisposedException)
+            {
+                return null; // retired under us: the pinned path looks again
+            }
+            finally
+            {
+                if (!verified)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
     }
 
     /// <summary>A shard already read and verified; the pooled buffer goes back when the stream is disposed.</summary>
-    private sealed class WholeShardReadStream(StoredShard info, byte[] buffer, int dataAt, uint crc) : IShardReadStream
+    private sealed class WholeShardReadStream(ShardEntry entry, byte[] buffer, int dataAt, int length, uint crc) : IShardReadStream
     {
         private byte[]? _buffer = buffer;
 
-        public StoredShard Info => info;
+        public StoredShard Info => entry.Shard;
 
-        public IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long length, CancellationToken ct)
+        public IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long count, CancellationToken ct)
         {
-            long end = CheckRange(info, offset, length);
-            var data = (_buffer ?? throw new ObjectDisposedException(nameof(WholeShardReadStream))).AsMemory(dataAt, (int)info.Length);
+            long end = CheckRange(length, offset, count);
+            var data = (_buffer ?? throw new ObjectDisposedException(nameof(WholeShardReadStream))).AsMemory(dataAt, length);
             return new OneBlock(end > offset ? new StoredBlock(0, data, crc) : null, ct);
         }
 
