@@ -47,7 +47,7 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
     public string Root { get; }
 
     public EngineStats Stats => new(
-        _committer.QueueDepth, _committer.Batches, _committer.Requests, _extents.Sealed().Count, _extents.TotalBytes - _table.TotalLiveBytes(), _log.Length);
+        _committer.QueueDepth, _committer.Batches, _committer.Requests, _extents.Sealed().Count, _extents.TotalBytes - _table.TotalLiveBytes(), _log.Length, _committer.LogFlushes);
 
     /// <summary>Opens a disk directory on the real file system.</summary>
     public static ShardEngine Open(string root, EngineOptions options, TimeProvider time, ILogger logger)
@@ -381,4 +381,4 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
 }
 
 /// <summary>Engine internals for metrics and the dashboard.</summary>
-public readonly record struct EngineStats(int CommitQueueDepth, long CommitBatches, long CommitRequests, int SealedExtents, long DeadBytes, long IndexLogBytes);
+public readonly record struct EngineStats(int CommitQueueDepth, long CommitBatches, long CommitRequests, int SealedExtents, long DeadBytes, long IndexLogBytes, long IndexLogFlushes);
