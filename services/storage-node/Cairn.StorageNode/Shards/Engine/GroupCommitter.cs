@@ -23,7 +23,7 @@ public sealed class GroupCommitter : IDisposable
 {
     /// <summary>Records of acknowledged batches the log may lag behind by (bounds memory and the open-time scan).</summary>
     private const int MaxUnloggedWeight = 1 << 20;
-    private const long MaxUnloggedDataBytes = 32L * 1024 * 1024;
+    private const long MaxUnloggedDataBytes = 64L * 1024 * 1024;
     private readonly object _gate = new(); // a monitor: the commit thread waits on it
     private readonly Queue<Request> _queue = new();
     private readonly IndexLog _log;
@@ -190,7 +190,11 @@ public sealed class GroupCommitter : IDisposable
         {
             _busy = false;
             _inFlight = 0;
-            Monitor.PulseAll(_gate);
+            if (_queue.Count > 0 || _closed)
+            {
+                // Only then is anyone waiting for this; waking the commit thread for nothing costs a lone writer a context switch.
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
