@@ -97,6 +97,40 @@ public class ShardEngineTests
     }
 
     [Fact]
+    public async Task ShardEngine_Read_WholePageShardIsAlignedAndAFlippedByteIsDetected()
+    {
+        // A 4 KiB one-chunk shard takes the lean path: one pread of its page, checked against the index's CRC32C.
+        using var dir = new TempDirectory();
+        var store = ShardData.Open(dir.Path);
+        byte[] good = ShardData.Bytes(4096, 1), bad = ShardData.Bytes(4096, 2);
+        await ShardData.PutAsync(store, "good", good, 4096);
+        await ShardData.PutAsync(store, "bad", bad, 4096);
+        var (file, at) = ShardData.Locate(dir.Path, bad);
+        Assert.Equal(0, at % 4096);
+        ShardData.Flip(file, at + 4000);
+
+        Assert.Equal(good, await ShardData.GetAsync(store, "good"));
+        await Assert.ThrowsAsync<ShardDamagedException>(() => ShardData.GetAsync(store, "bad"));
+        Assert.Equal(["bad"], (await store.ScrubAsync(CancellationToken.None)).CorruptShardIds);
+    }
+
+    [Fact]
+    public async Task ShardEngine_Read_WholePageShardWithARottenFrameHeaderServesItsCheckedDataAndScrubReportsIt()
+    {
+        // The lean path reads the data alone; its bytes are right (the index's CRC32C says so). Scrub reads the
+        // whole frame and reports the header, so repair can rewrite the shard before the data goes too.
+        using var dir = new TempDirectory();
+        var store = ShardData.Open(dir.Path);
+        byte[] data = ShardData.Bytes(4096, 3);
+        await ShardData.PutAsync(store, "s", data, 4096);
+        var (file, at) = ShardData.Locate(dir.Path, data);
+        ShardData.Flip(file, at - ChunkFormat.FrameHeaderBytes(1) + 9); // the shard version in the frame header
+
+        Assert.Equal(data, await ShardData.GetAsync(store, "s"));
+        Assert.Equal(["s"], (await store.ScrubAsync(CancellationToken.None)).CorruptShardIds);
+    }
+
+    [Fact]
     public async Task ShardEngine_Write_MismatchedIncomingCrcIsRefusedAndNothingStored()
     {
         using var dir = new TempDirectory();

@@ -209,7 +209,6 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
             {
                 _table.Apply(record);
             }
-
         }
         else
         {
