@@ -299,7 +299,14 @@ public sealed class GroupCommitter : IDisposable
                 _ => [],
             };
             _unloggedWeight += 64 + (16 * chunks.Length);
-            _unloggedDataBytes += record is PutRecord p ? p.Entry.Shard.Length : 0;
+            // Bytes written to extents since the last mark bound what open has to scan; an evacuation moved at
+            // most the whole shard (its entry, not yet replaced, says how big).
+            _unloggedDataBytes += record switch
+            {
+                PutRecord p => p.Entry.Shard.Length,
+                RelocateRecord m => _table.Get(m.ShardId)?.Shard.Length ?? 0,
+                _ => 0,
+            };
         }
     }
 
