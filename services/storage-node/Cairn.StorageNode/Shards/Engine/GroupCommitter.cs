@@ -21,9 +21,6 @@ namespace Cairn.StorageNode.Shards.Engine;
 /// </summary>
 public sealed class GroupCommitter : IDisposable
 {
-    /// <summary>Records of acknowledged batches the log may lag behind by (bounds memory and the open-time scan).</summary>
-    private const int MaxUnloggedWeight = 1 << 20;
-    private const long MaxUnloggedDataBytes = 64L * 1024 * 1024;
     private readonly object _gate = new(); // a monitor: the commit thread waits on it
     private readonly Queue<Request> _queue = new();
     private readonly IndexLog _log;
@@ -33,13 +30,9 @@ public sealed class GroupCommitter : IDisposable
     private readonly long _checkpointFloorBytes;
     private readonly Thread _thread;
     private readonly ArrayBufferWriter<byte> _payload = new(64 * 1024);
-    private readonly List<IndexRecord> _unlogged = [];
-    private long _unloggedWeight, _unloggedDataBytes;
-    private ulong _seq;
-    private uint _markExtent;
-    private long _markOffset;
+    private readonly IndexLogCatchUp _catchUp;
     private volatile Exception? _poison;
-    private long _batches, _requests, _logFlushes;
+    private long _batches, _requests;
     private int _inFlight;
     private bool _busy, _closed; // guarded by _gate: a batch is being committed; no more requests
 
@@ -51,7 +44,7 @@ public sealed class GroupCommitter : IDisposable
         _extents = extents;
         _nextVersion = nextVersion;
         _checkpointFloorBytes = checkpointFloorBytes;
-        (_seq, _markExtent, _markOffset) = (mark.Seq, mark.ExtentId, mark.Offset);
+        _catchUp = new IndexLogCatchUp(log, table, mark);
         _thread = new Thread(Run) { IsBackground = true, Name = $"commit {name}" };
         _thread.Start();
     }
@@ -73,7 +66,7 @@ public sealed class GroupCommitter : IDisposable
     public long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>Appends to the index log (each one fsync), for the stats.</summary>
-    public long LogFlushes => Interlocked.Read(ref _logFlushes);
+    public long LogFlushes => _catchUp.Flushes;
 
     public Exception? Poison => _poison;
 
@@ -140,9 +133,9 @@ public sealed class GroupCommitter : IDisposable
             }
         }
 
-        if (_unlogged.Count > 0 && _poison is null)
+        if (_catchUp.Pending && _poison is null)
         {
-            Guard(FlushLog);
+            Guard(_catchUp.Flush);
         }
     }
 
@@ -242,24 +235,23 @@ public sealed class GroupCommitter : IDisposable
             Guard(
                 () =>
                 {
-                    _log.Checkpoint(_table.Snapshot(), _nextVersion(), Mark());
-                    ClearUnlogged();
+                    _log.Checkpoint(_table.Snapshot(), _nextVersion(), _catchUp.Mark);
+                    _catchUp.Clear();
                 });
         }
-        else if (_unloggedWeight > MaxUnloggedWeight || _unloggedDataBytes > MaxUnloggedDataBytes)
+        else if (_catchUp.Due)
         {
-            Guard(FlushLog);
+            Guard(_catchUp.Flush);
         }
     }
 
     private void MakeDurable(List<IndexRecord> records, HashSet<Extent> extents)
     {
-        ulong seq = _seq + 1;
+        ulong seq = _catchUp.Seq + 1;
         if (extents.Count == 0)
         {
-            _unlogged.AddRange(records);
-            _seq = seq;
-            FlushLog();
+            _catchUp.LogOnly(seq, records);
+            _catchUp.Flush();
             return;
         }
 
@@ -281,51 +273,12 @@ public sealed class GroupCommitter : IDisposable
                 touched.File.Flush();
             }
 
-            (_markExtent, _markOffset) = (extent.Id, offset + ChunkFormat.CommitHeaderBytes + payload.Length);
+            _catchUp.Committed(seq, records, extent.Id, offset + ChunkFormat.CommitHeaderBytes + payload.Length);
         }
         finally
         {
             _extents.Unpin(pinned);
         }
-
-        _seq = seq;
-        foreach (var record in records)
-        {
-            _unlogged.Add(record);
-            var chunks = record switch
-            {
-                PutRecord put => put.Entry.Chunks,
-                RelocateRecord move => move.Chunks,
-                _ => [],
-            };
-            _unloggedWeight += 64 + (16 * chunks.Length);
-            // Bytes written to extents since the last mark bound what open has to scan; an evacuation moved at
-            // most the whole shard (its entry, not yet replaced, says how big).
-            _unloggedDataBytes += record switch
-            {
-                PutRecord p => p.Entry.Shard.Length,
-                RelocateRecord m => _table.Get(m.ShardId)?.Shard.Length ?? 0,
-                _ => 0,
-            };
-        }
-    }
-
-    /// <summary>Appends every unlogged record and the mark as one frame, then fsyncs the log.</summary>
-    private void FlushLog()
-    {
-        _log.Append([.. _unlogged, Mark()]);
-        _log.Flush();
-        Interlocked.Increment(ref _logFlushes);
-        ClearUnlogged();
-    }
-
-    private MarkRecord Mark() => new(_seq, _markExtent, _markOffset);
-
-    private void ClearUnlogged()
-    {
-        _unlogged.Clear();
-        _unloggedWeight = 0;
-        _unloggedDataBytes = 0;
     }
 
     /// <summary>Runs an I/O step; a failure poisons the committer (nothing later may be acknowledged).</summary>
