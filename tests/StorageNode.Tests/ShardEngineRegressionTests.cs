@@ -41,4 +41,16 @@ public class ShardEngineRegressionTests
         // Found in the harness: the model dropped the shard before the store's delete ran, so a crash that
         // kept the (unacknowledged-delete) shard looked like an impossible outcome.
         Run(new History(21, 503, 0, [new Put("ab", 48, 4895046), new CrashDuring(new Delete("ab"), 2), new Put("dir/y", 24, 1588250)]), seed: 9);
+
+    [Fact]
+    public Task ShardEngine_CrashAfterAckWithoutTheExtentFsync_AcknowledgedShardSurvives_Regression() =>
+        // Found with the one fsync of a write (its extent, holding chunks and commit frame) taken out.
+        Run(new History(38, 433, 0, [new ListPage(4, 4), new Put("../x", 27, -1002), new Crash()]), seed: 3);
+
+    [Fact]
+    public Task ShardEngine_ReclaimRetiresAnExtentWhoseCommitFrameTheLogLacks_AcknowledgedShardSurvives_Regression() =>
+        // Found with the log flush before retiring extents taken out: evacuation moved "ab" and its old extent,
+        // which held the only durable copy of the put's commit frame, was deleted; after a crash the relocation
+        // had nothing to apply to.
+        Run(new History(38, 653, 0, [new Put("ab", 10, 14), new Get(Z, 72, 90), new Reclaim(), new Crash(), new Reclaim()]), seed: 5);
 }

@@ -97,6 +97,40 @@ public class ShardEngineTests
     }
 
     [Fact]
+    public async Task ShardEngine_Read_WholePageShardIsAlignedAndAFlippedByteIsDetected()
+    {
+        // A 4 KiB one-chunk shard takes the lean path: one pread of its page, checked against the index's CRC32C.
+        using var dir = new TempDirectory();
+        var store = ShardData.Open(dir.Path);
+        byte[] good = ShardData.Bytes(4096, 1), bad = ShardData.Bytes(4096, 2);
+        await ShardData.PutAsync(store, "good", good, 4096);
+        await ShardData.PutAsync(store, "bad", bad, 4096);
+        var (file, at) = ShardData.Locate(dir.Path, bad);
+        Assert.Equal(0, at % 4096);
+        ShardData.Flip(file, at + 4000);
+
+        Assert.Equal(good, await ShardData.GetAsync(store, "good"));
+        await Assert.ThrowsAsync<ShardDamagedException>(() => ShardData.GetAsync(store, "bad"));
+        Assert.Equal(["bad"], (await store.ScrubAsync(CancellationToken.None)).CorruptShardIds);
+    }
+
+    [Fact]
+    public async Task ShardEngine_Read_WholePageShardWithARottenFrameHeaderServesItsCheckedDataAndScrubReportsIt()
+    {
+        // The lean path reads the data alone; its bytes are right (the index's CRC32C says so). Scrub reads the
+        // whole frame and reports the header, so repair can rewrite the shard before the data goes too.
+        using var dir = new TempDirectory();
+        var store = ShardData.Open(dir.Path);
+        byte[] data = ShardData.Bytes(4096, 3);
+        await ShardData.PutAsync(store, "s", data, 4096);
+        var (file, at) = ShardData.Locate(dir.Path, data);
+        ShardData.Flip(file, at - ChunkFormat.FrameHeaderBytes(1) + 9); // the shard version in the frame header
+
+        Assert.Equal(data, await ShardData.GetAsync(store, "s"));
+        Assert.Equal(["s"], (await store.ScrubAsync(CancellationToken.None)).CorruptShardIds);
+    }
+
+    [Fact]
     public async Task ShardEngine_Write_MismatchedIncomingCrcIsRefusedAndNothingStored()
     {
         using var dir = new TempDirectory();
@@ -155,7 +189,8 @@ public class ShardEngineTests
     public async Task ShardEngine_Write_DiskFullIsRefusedReadsAndDeletesGoOnAndReclamationRecovers()
     {
         using var dir = new TempDirectory();
-        var store = ShardData.Open(dir.Path, capacity: 4096, extentBytes: 1024);
+        // Room for three 600-byte shards in 64-byte blocks (with their commit frames and the log), not for a 1200-byte fourth.
+        var store = ShardData.Open(dir.Path, capacity: 4608, extentBytes: 1024);
         byte[] a = ShardData.Bytes(600, 1), b = ShardData.Bytes(600, 2);
         await ShardData.PutAsync(store, "a", a, BlockSize);
         await ShardData.PutAsync(store, "b", b, BlockSize);
@@ -391,24 +426,49 @@ public class ShardEngineTests
     }
 
     [Fact]
+    public async Task ShardEngine_Open_CommitFrameWhoseChunksNeverLandedIsDropped()
+    {
+        // 200-byte blocks in 256-byte extents: each chunk fills an extent alone, so its commit frame lands in the
+        // next extent. The new version's chunk is lost in the crash while its (fsynced) commit frame survives.
+        var disk = new CrashingDiskFiles(3);
+        var store = ShardData.Open(disk, extentBytes: 256);
+        await ShardData.PutAsync(store, "s", ShardData.Bytes(200, 1), blockSize: 200);
+        Assert.Equal(["extents/00000001.ext", "extents/00000002.ext"], disk.Paths(ExtentSet.Directory));
+        disk.DropFlushes = path => path == "extents/00000003.ext";
+        await ShardData.PutAsync(store, "s", ShardData.Bytes(200, 2), blockSize: 200);
+        disk.DropFlushes = null;
+        Assert.Equal(4, disk.Paths(ExtentSet.Directory).Count);
+        disk.Crash(keepNoUnsynced: true);
+
+        var reopened = ShardData.Open(disk, extentBytes: 256);
+
+        Assert.Equal(ShardData.Bytes(200, 1), await ShardData.GetAsync(reopened, "s"));
+        // Extent 3 lost even its header (its fsyncs were all dropped): reported, and no shard is corrupt.
+        Assert.Equal(["unreadable-extent:3"], (await reopened.ScrubAsync(CancellationToken.None)).CorruptShardIds);
+    }
+
+    [Fact]
     public async Task IndexLog_Open_TornTailIsCutAndAMidLogCorruptionRefuses()
     {
         var disk = new CrashingDiskFiles(1);
         var store = ShardData.Open(disk, checkpointFloorBytes: 1 << 20);
         await ShardData.PutAsync(store, "a", ShardData.Bytes(30, 1), BlockSize);
         await ShardData.PutAsync(store, "b", ShardData.Bytes(30, 2), BlockSize);
+        Assert.True(await store.DeleteAsync("b", CancellationToken.None)); // a delete goes to the log, with the puts before it
         store.Dispose();
         string log = Assert.Single(disk.Paths(IndexLog.Directory));
         int length = disk.ReadAll(log).Length;
 
-        // A torn last frame: "b" was never acknowledged as far as the bytes show; "a" survives.
+        // A torn last frame: the delete was never acknowledged as far as the bytes show; the puts logged with
+        // it are found again in their extents' commit frames (the log only lags the extents).
         disk.Corrupt(log, length - 1, 0xFF);
         var reopened = ShardData.Open(disk, checkpointFloorBytes: 1 << 20);
-        Assert.Equal(["a"], reopened.List(null, 10).Shards.Select(s => s.ShardId));
+        Assert.Equal(["a", "b"], reopened.List(null, 10).Shards.Select(s => s.ShardId));
         await ShardData.PutAsync(reopened, "c", ShardData.Bytes(30, 3), BlockSize);
         reopened.Dispose();
 
-        // Rot in the frame of "a", with the good frame of "c" after it: refuse rather than silently drop "a".
+        // Rot in the first frame after the header (the empty checkpoint's mark and seal), with good frames after
+        // it: refuse rather than silently drop what those frames hold.
         int header = IndexLogFormat.FrameHeaderBytes + 19;
         disk.Corrupt(log, header + IndexLogFormat.FrameHeaderBytes + 3, 0x01);
         Assert.Throws<ExtentFormatException>(() => ShardData.Open(disk));
@@ -418,20 +478,62 @@ public class ShardEngineTests
     public async Task ChunkFormat_Write_GoldenBytes()
     {
         var disk = new CrashingDiskFiles(1);
-        var store = ShardData.Open(disk);
+        var options = ShardData.Options(null, 1024) with { ExtentSalt = () => 0x0123456789ABCDEF };
+        var store = ShardEngine.Open(disk.Mount(), "mem", options, ShardData.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         await ShardData.PutAsync(store, "id", [1, 2, 3, 4, 5], blockSize: 4);
 
         byte[] actual = disk.ReadAll(Assert.Single(disk.Paths(ExtentSet.Directory)));
 
         // Pinned: changing these bytes needs a format version bump and a migration, not a test update.
         const string expected =
-            "434149524E455854" + "0100" + "0000" + "01000000" + "E8EC12C2"                       // extent header, id 1
+            "434149524E455854" + "0200" + "0000" + "01000000" + "EFCDAB8967452301" + "23C66C7C"  // extent header v2, id 1, salt, CRC
             + "43484B31" + "0100" + "0200" + "0100000000000000" + "0000000000000000" + "04000000" // frame: version 1, offset 0, 4 bytes
             + "F48C3029" + "6964" + "8820B1BF" + "01020304"                                      // data CRC, id, header CRC, data
             + "43484B31" + "0100" + "0200" + "0100000000000000" + "0400000000000000" + "01000000"
-            + "4D478C67" + "6964" + "65B64DA7" + "05";
+            + "4D478C67" + "6964" + "65B64DA7" + "05"
+            + "EFCDAB8967452301" + "434D5431" + "45000000" + "0100000000000000" + "73763740"      // commit frame: salt, 69 bytes, batch 1, CRC
+            + "05" + "0100000000000000" + "0500000000000000" + "04000000" + "0068E5CF8B010000"   // put2: version 1, 5 bytes, block 4, created
+            + "0200" + "6964" + "02000000"                                                      // id, 2 chunks (extent, offset, data CRC)
+            + "01000000" + "1C00000000000000" + "F48C3029" + "01000000" + "4600000000000000" + "4D478C67";
         Assert.Equal(expected, Convert.ToHexString(actual));
     }
+
+    [Fact]
+    public async Task ShardEngine_Open_Version1DiskIsReadAndMigrated()
+    {
+        // Files written by the v1 engine (pinned bytes): "keep" in two blocks, "gone" deleted, "over" overwritten.
+        var disk = new CrashingDiskFiles(1);
+        var mount = disk.Mount();
+        foreach (var (path, hex) in new[] { ("extents/00000001.ext", V1Extent), ("index/00000001.log", V1Log) })
+        {
+            var file = mount.Open(path, create: true);
+            file.Write([Convert.FromHexString(hex)], 0);
+            file.Flush();
+            mount.SyncDirectory(Path.GetDirectoryName(path)!);
+        }
+
+        var store = ShardData.Open(disk);
+        Assert.Equal(["keep", "over"], store.List(null, 10).Shards.Select(s => s.ShardId));
+        Assert.Equal([1, 2, 3, 4, 5], await ShardData.GetAsync(store, "keep"));
+        Assert.Equal([8, 8, 8], await ShardData.GetAsync(store, "over"));
+        await ShardData.PutAsync(store, "new", ShardData.Bytes(20, 1), blockSize: 4);
+        disk.Crash();
+
+        // The log was rewritten as v2 at open; the v1 extent is still read; nothing was lost in the crash.
+        var reopened = ShardData.Open(disk);
+        string log = Assert.Single(disk.Paths(IndexLog.Directory));
+        Assert.Equal(2, disk.ReadAll(log)[IndexLogFormat.FrameHeaderBytes + 9]);
+        Assert.Equal(["keep", "new", "over"], reopened.List(null, 10).Shards.Select(s => s.ShardId));
+        Assert.Equal(ShardData.Bytes(20, 1), await ShardData.GetAsync(reopened, "new"));
+        Assert.Equal([1, 2, 3, 4, 5], await ShardData.GetAsync(reopened, "keep"));
+        Assert.Empty((await reopened.ScrubAsync(CancellationToken.None)).CorruptShardIds);
+    }
+
+    private const string V1Extent =
+        "434149524E4558540100000001000000E8EC12C243484B31010004000100000000000000000000000000000004000000F48C30296B65657095C09A7C0102030443484B310100040001000000000000000400000000000000010000004D478C676B6565707A26F0730543484B31010004000200000000000000000000000000000002000000D1F76507676F6E653BD1B3DB090943484B31010004000300000000000000000000000000000001000000BA37B7866F7665728BBE3C020743484B31010004000400000000000000000000000000000003000000C806F84F6F76657260504084080808";
+
+    private const string V1Log =
+        "4958423113000000CF267B8B00434149524E4944580100010000000000000049584231010000004EC4E79504495842313F0000003A53D54E0101000000000000000500000000000000040000000068E5CF8B01000004006B6565700200000001000000140000000000000001000000400000000000000049584231330000004B86E1E90102000000000000000200000000000000040000000068E5CF8B0100000400676F6E6501000000010000006900000000000000495842313300000038F1A01D0103000000000000000100000000000000040000000068E5CF8B01000004006F766572010000000100000093000000000000004958423107000000BFE6BEF6020400676F6E654958423133000000B3C0AFE40104000000000000000300000000000000040000000068E5CF8B01000004006F7665720100000001000000BC00000000000000";
 
     [Fact]
     public async Task IndexLogFormat_Open_NewerVersionIsRefused()
@@ -441,7 +543,7 @@ public class ShardEngineTests
         await ShardData.PutAsync(store, "s", [1, 2, 3], BlockSize);
         store.Dispose();
         string log = Assert.Single(disk.Paths(IndexLog.Directory));
-        disk.Corrupt(log, IndexLogFormat.FrameHeaderBytes + 9, 0x02); // version 1 -> 3; the frame CRC must match again
+        disk.Corrupt(log, IndexLogFormat.FrameHeaderBytes + 9, 0x01); // version 2 -> 3; the frame CRC must match again
         var bytes = disk.ReadAll(log);
         int payload = 19;
         byte[] fixedHeader = IndexLogFormat.FrameHeader(bytes.AsSpan(IndexLogFormat.FrameHeaderBytes, payload));

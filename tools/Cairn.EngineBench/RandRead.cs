@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Cairn.EngineBench;
 
 /// <summary>
-/// Random 4 KiB shard reads through the engine (index lookup, pins, pread, two CRC checks) against raw
+/// Random 4 KiB shard reads through the engine (index lookup, one pread, CRC check) against raw
 /// pread of 4 KiB at random offsets of a file holding the same number of 4 KiB records. Both data sets
 /// are read once before measuring, so both are served from the same page cache: the engine's overhead
 /// per read is what is compared, not the disk's seek time.

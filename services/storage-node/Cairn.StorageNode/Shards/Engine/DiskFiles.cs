@@ -41,3 +41,24 @@ public interface IDiskFile : IDisposable
 
     void SetLength(long length);
 }
+
+public static class DiskFileExtensions
+{
+    /// <summary>Reads until <paramref name="destination"/> is full or the file ends; returns the bytes read.</summary>
+    public static int ReadFully(this IDiskFile file, Span<byte> destination, long offset)
+    {
+        int total = 0;
+        while (total < destination.Length)
+        {
+            int n = file.Read(destination[total..], offset + total);
+            if (n == 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+}

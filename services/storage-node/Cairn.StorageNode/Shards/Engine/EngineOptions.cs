@@ -15,6 +15,12 @@ public sealed record EngineOptions
     /// <summary>Run reclamation by itself when dead bytes pile up; tests turn it off to drive it step by step.</summary>
     public bool BackgroundReclamation { get; init; } = true;
 
+    /// <summary>
+    /// Where new extents get their commit salt; null = a cryptographic random number (production). Tests pin
+    /// file bytes with a fixed one.
+    /// </summary>
+    public Func<ulong>? ExtentSalt { get; init; }
+
     /// <summary>Per-disk capacity; null = the file system's size.</summary>
     public long? CapacityBytes { get; init; }
 }

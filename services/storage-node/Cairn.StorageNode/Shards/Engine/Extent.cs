@@ -3,11 +3,13 @@ namespace Cairn.StorageNode.Shards.Engine;
 /// <summary>
 /// One append-only extent file. Space is handed out by <see cref="ExtentSet.Reserve"/>; writers then pwrite
 /// their frames concurrently. Pins (held by writers until their commit and by open reads) keep the file from
-/// being retired under them.
+/// being retired under them. <see cref="Salt"/> (v2) is what marks this extent's commit frames; null for v1.
 /// </summary>
-public sealed class Extent(uint id, IDiskFile file, long tail)
+public sealed class Extent(uint id, IDiskFile file, long tail, ulong? salt)
 {
     public uint Id { get; } = id;
+
+    public ulong? Salt { get; } = salt;
 
     public IDiskFile File { get; } = file;
 

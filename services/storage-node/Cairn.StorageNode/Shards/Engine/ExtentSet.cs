@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Cairn.StorageNode.Shards.Engine;
 
@@ -13,16 +15,19 @@ public sealed class ExtentSet : IDisposable
     private readonly Lock _lock = new();
     private readonly IDiskFiles _files;
     private readonly long _extentBytes;
+    private readonly Func<ulong> _salt;
     private readonly Dictionary<uint, Extent> _extents = [];
     private readonly List<uint> _unreadable = [];
+    private volatile Dictionary<uint, Extent> _readable = []; // copy of _extents for lock-free lookups by readers
     private Extent? _active;
     private uint _nextId;
     private long _totalBytes;
 
-    private ExtentSet(IDiskFiles files, long extentBytes, uint nextId)
+    private ExtentSet(IDiskFiles files, long extentBytes, uint nextId, Func<ulong>? salt)
     {
         _files = files;
         _extentBytes = extentBytes;
+        _salt = salt ?? (() => BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8)));
         _nextId = nextId;
     }
 
@@ -40,12 +45,27 @@ public sealed class ExtentSet : IDisposable
         }
     }
 
+    /// <summary>The id the next extent will get: higher than every extent that exists or ever was referenced.</summary>
+    public uint NextId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _nextId;
+            }
+        }
+    }
+
+    /// <summary>An extent by id without taking the lock (a reader's lookup); null when it is gone.</summary>
+    public Extent? Find(uint id) => _readable.GetValueOrDefault(id);
+
     /// <summary>Opens every extent as sealed; the first append creates a fresh active extent.</summary>
-    public static ExtentSet Open(IDiskFiles files, long extentBytes, uint maxReferencedId)
+    public static ExtentSet Open(IDiskFiles files, long extentBytes, uint maxReferencedId, Func<ulong>? saltSource)
     {
         files.CreateDirectory(Directory);
         uint maxId = maxReferencedId;
-        var set = new ExtentSet(files, extentBytes, 0);
+        var set = new ExtentSet(files, extentBytes, 0, saltSource);
         foreach (string name in files.List(Directory))
         {
             if (!name.EndsWith(".ext", StringComparison.Ordinal) || !uint.TryParse(name[..^4], NumberStyles.None, CultureInfo.InvariantCulture, out uint id))
@@ -56,14 +76,16 @@ public sealed class ExtentSet : IDisposable
             maxId = Math.Max(maxId, id);
             var file = files.Open(Extent.PathOf(id), create: false);
             var header = new byte[ChunkFormat.ExtentHeaderBytes];
+            ulong? salt = null;
             try
             {
-                if (file.Read(header, 0) != header.Length)
+                int read = file.Read(header, 0);
+                if (read < ChunkFormat.V1HeaderBytes)
                 {
                     throw new ExtentFormatException($"extent {id} is shorter than its header");
                 }
 
-                ChunkFormat.CheckExtentHeader(header, id);
+                salt = ChunkFormat.CheckExtentHeader(header.AsSpan(0, read), id);
             }
             catch (ExtentFormatException)
             {
@@ -72,11 +94,12 @@ public sealed class ExtentSet : IDisposable
             }
 
             long length = file.Length;
-            set._extents[id] = new Extent(id, file, length);
+            set._extents[id] = new Extent(id, file, length, salt);
             set._totalBytes += length;
         }
 
         set._nextId = maxId + 1;
+        set._readable = new(set._extents);
         return set;
     }
 
@@ -100,14 +123,17 @@ public sealed class ExtentSet : IDisposable
     /// Hands out <paramref name="bytes"/> at the end of the active extent and pins it for the caller (pin once
     /// per extent: <paramref name="pinned"/> collects what the caller must <see cref="Unpin"/>). Throws
     /// <see cref="DiskFullException"/> when the disk has no room, before anything is written.
+    /// A frame whose data <see cref="ChunkFormat.AlignsData"/> gets padding before it so that its data, after
+    /// <paramref name="dataAt"/> header bytes, starts on a page boundary (-1: no alignment).
     /// </summary>
-    public (Extent Extent, long Offset) Reserve(long bytes, long capacity, long otherBytes, HashSet<Extent> pinned, string root)
+    public (Extent Extent, long Offset) Reserve(long bytes, int dataAt, long capacity, long otherBytes, HashSet<Extent> pinned, string root)
     {
         lock (_lock)
         {
-            bool roll = _active is null || (_active.Tail + bytes > _extentBytes && _active.Tail > ChunkFormat.ExtentHeaderBytes);
-            long needed = bytes + (roll ? ChunkFormat.ExtentHeaderBytes : 0);
-            if (_totalBytes + otherBytes + needed > capacity)
+            bool roll = _active is null || (_active.Tail + Padding(_active.Tail, dataAt) + bytes > _extentBytes && _active.Tail > ChunkFormat.ExtentHeaderBytes);
+            long start = roll ? ChunkFormat.ExtentHeaderBytes : _active!.Tail;
+            long needed = Padding(start, dataAt) + bytes + (roll ? ChunkFormat.ExtentHeaderBytes : 0);
+            if (capacity >= 0 && _totalBytes + otherBytes + needed > capacity)
             {
                 throw new DiskFullException(root);
             }
@@ -118,9 +144,9 @@ public sealed class ExtentSet : IDisposable
             }
 
             var extent = _active!;
-            long offset = extent.Tail;
-            extent.Tail += bytes;
-            _totalBytes += bytes;
+            long offset = extent.Tail + Padding(extent.Tail, dataAt);
+            _totalBytes += offset + bytes - extent.Tail;
+            extent.Tail = offset + bytes;
             if (pinned.Add(extent))
             {
                 extent.Pins++;
@@ -129,6 +155,12 @@ public sealed class ExtentSet : IDisposable
             return (extent, offset);
         }
     }
+
+    /// <summary>
+    /// Room for a commit frame at the end of the active extent. No capacity check: a commit frame is small and
+    /// must not be refused on a full disk, where deletes and evacuations are what frees space.
+    /// </summary>
+    public (Extent Extent, long Offset) ReserveCommit(long bytes, HashSet<Extent> pinned) => Reserve(bytes, -1, -1, 0, pinned, "");
 
     /// <summary>Pins the extents a reader needs; null when one was retired (the caller re-reads the index).</summary>
     public Extent[]? TryPin(ShardEntry entry)
@@ -219,6 +251,7 @@ public sealed class ExtentSet : IDisposable
 
             extent.Retired = true;
             _extents.Remove(extent.Id);
+            _readable = new(_extents);
             _unreadable.Remove(extent.Id);
             _totalBytes -= extent.Tail;
         }
@@ -239,8 +272,11 @@ public sealed class ExtentSet : IDisposable
             }
 
             _extents.Clear();
+            _readable = [];
         }
     }
+
+    private static long Padding(long at, int dataAt) => dataAt < 0 ? 0 : (ChunkFormat.PageBytes - ((at + dataAt) % ChunkFormat.PageBytes)) % ChunkFormat.PageBytes;
 
     private static bool InOneExtent(ChunkLocation[] chunks)
     {
@@ -259,11 +295,12 @@ public sealed class ExtentSet : IDisposable
     {
         uint id = _nextId++;
         var file = _files.Open(Extent.PathOf(id), create: true);
+        ulong salt = _salt(); // never leaves the disk
         try
         {
             // Header durable and the name in the directory durable before any index record can point here.
             file.SetLength(0);
-            file.Write([ChunkFormat.EncodeExtentHeader(id)], 0);
+            file.Write([ChunkFormat.EncodeExtentHeader(id, salt)], 0);
             file.Flush();
             _files.SyncDirectory(Directory);
         }
@@ -273,8 +310,9 @@ public sealed class ExtentSet : IDisposable
             throw;
         }
 
-        var extent = new Extent(id, file, ChunkFormat.ExtentHeaderBytes);
+        var extent = new Extent(id, file, ChunkFormat.ExtentHeaderBytes, salt);
         _extents[id] = extent;
+        _readable = new(_extents);
         _totalBytes += ChunkFormat.ExtentHeaderBytes;
         return extent;
     }

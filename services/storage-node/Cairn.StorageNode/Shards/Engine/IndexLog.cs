@@ -33,14 +33,16 @@ public sealed class IndexLog : IDisposable
     /// <summary>Bytes the log may grow to before the committer checkpoints it (twice the last checkpoint, at least the floor).</summary>
     public bool WantsCheckpoint(long floorBytes) => Length > Math.Max(floorBytes, 2 * _lastCheckpointBytes);
 
+    /// <summary>The format version of the log's header: 1 for a log written before v2 (the engine rewrites it).</summary>
+    public ushort FormatVersion { get; private set; } = IndexLogFormat.Version;
+
     /// <summary>
     /// Opens the newest generation and replays it into <paramref name="table"/>. A torn last frame (a batch
     /// that was never acknowledged) is cut off; a bad frame followed by a good one is corruption and refuses.
-    /// The last batch, if no seal follows it, is not applied but returned in <paramref name="tail"/>: the
-    /// engine checks its chunks (a second line of defence against a disk that reorders flushes) and then
-    /// calls <see cref="SealTail"/> with the records that hold.
+    /// The last frame, if no seal follows it, is not applied but returned in the replay's tail, for the
+    /// engine to settle (a v1 log's last batch has its chunks checked, then the log is rewritten as v2).
     /// </summary>
-    public static IndexLog OpenAndReplay(IDiskFiles files, ShardTable table, out ulong nextVersion, out uint maxExtentId, out UnsealedTail tail)
+    public static IndexLog OpenAndReplay(IDiskFiles files, ShardTable table, out LogReplay replay)
     {
         files.CreateDirectory(Directory);
         var names = files.List(Directory);
@@ -52,13 +54,11 @@ public sealed class IndexLog : IDisposable
         long[] generations = [.. names.Where(n => n.EndsWith(".log", StringComparison.Ordinal))
             .Select(n => long.TryParse(n[..^4], NumberStyles.None, CultureInfo.InvariantCulture, out long g) ? g : -1)
             .Where(g => g > 0).Order()];
-        maxExtentId = 0;
-        tail = new UnsealedTail([], 0);
         if (generations.Length == 0)
         {
-            nextVersion = 1;
+            replay = new LogReplay(1, 0, new UnsealedTail([], 0), MarkRecord.Start);
             var fresh = new IndexLog(files, files.Open(TempPath, create: true), 0, 0);
-            fresh.Checkpoint([], 1);
+            fresh.Checkpoint([], 1, MarkRecord.Start);
             return fresh;
         }
 
@@ -66,7 +66,7 @@ public sealed class IndexLog : IDisposable
         var file = files.Open(PathOf(generation), create: false);
         try
         {
-            long end = Replay(file, table, out nextVersion, out maxExtentId, out tail);
+            long end = Replay(file, table, out replay, out ushort version);
             if (end < file.Length)
             {
                 file.SetLength(end);
@@ -78,7 +78,7 @@ public sealed class IndexLog : IDisposable
                 files.Delete(PathOf(older)); // superseded by a checkpoint that completed before a crash
             }
 
-            return new IndexLog(files, file, generation, end);
+            return new IndexLog(files, file, generation, end) { FormatVersion = version };
         }
         catch
         {
@@ -103,25 +103,15 @@ public sealed class IndexLog : IDisposable
 
     public void Flush() => _file.Flush();
 
-    /// <summary>
-    /// Replaces the unsealed last batch by the records of it that were checked, followed by a seal, durably.
-    /// A crash in here can lose those records; that is allowed, as nobody was told the batch was durable.
-    /// </summary>
-    public void SealTail(UnsealedTail tail, IReadOnlyList<IndexRecord> kept)
+    /// <summary>Appends <paramref name="records"/> (what open recovered) and a seal as one frame, durably.</summary>
+    public void AppendSealed(IReadOnlyList<IndexRecord> records)
     {
-        if (tail.Records.Count == 0)
-        {
-            return;
-        }
-
-        _file.SetLength(tail.Start);
-        Length = tail.Start;
-        Append([.. kept, SealRecord.Instance]);
+        Append([.. records, SealRecord.Instance]);
         _file.Flush();
     }
 
-    /// <summary>Replaces the log by a new generation holding exactly <paramref name="live"/>.</summary>
-    public void Checkpoint(IReadOnlyList<ShardEntry> live, ulong nextVersion)
+    /// <summary>Replaces the log by a new generation holding exactly <paramref name="live"/> and <paramref name="mark"/>.</summary>
+    public void Checkpoint(IReadOnlyList<ShardEntry> live, ulong nextVersion, MarkRecord mark)
     {
         var temp = _files.Open(TempPath, create: true);
         long length;
@@ -144,6 +134,7 @@ public sealed class IndexLog : IDisposable
             }
 
             _payload.ResetWrittenCount();
+            IndexLogFormat.WriteRecord(_payload, mark);
             IndexLogFormat.WriteRecord(_payload, SealRecord.Instance);
             length += WriteFrame(temp, length);
             temp.Flush();
@@ -167,6 +158,7 @@ public sealed class IndexLog : IDisposable
 
         _file = temp;
         _generation = next;
+        FormatVersion = IndexLogFormat.Version;
         Length = length;
         _lastCheckpointBytes = length;
     }
@@ -184,10 +176,12 @@ public sealed class IndexLog : IDisposable
         return IndexLogFormat.FrameHeaderBytes + payload.Length;
     }
 
-    private static long Replay(IDiskFile file, ShardTable table, out ulong nextVersion, out uint maxExtentId, out UnsealedTail tail)
+    private static long Replay(IDiskFile file, ShardTable table, out LogReplay replay, out ushort version)
     {
-        nextVersion = 1;
-        maxExtentId = 0;
+        ulong nextVersion = 1;
+        uint maxExtentId = 0;
+        var mark = MarkRecord.Start;
+        version = IndexLogFormat.Version;
         long length = file.Length, at = 0;
         var header = new byte[IndexLogFormat.FrameHeaderBytes];
         List<IndexRecord>? pending = null; // the previous frame: applied once a later frame proves it is not the last
@@ -197,7 +191,7 @@ public sealed class IndexLog : IDisposable
         {
             if (first)
             {
-                nextVersion = IndexLogFormat.ReadHeader(payload);
+                nextVersion = IndexLogFormat.ReadHeader(payload, out version);
                 first = false;
             }
             else
@@ -207,13 +201,19 @@ public sealed class IndexLog : IDisposable
                 pendingStart = at;
                 foreach (var record in pending)
                 {
-                    (ulong version, ChunkLocation[] chunks) = record switch
+                    (ulong shardVersion, ChunkLocation[] chunks) = record switch
                     {
                         PutRecord p => (p.Entry.Version, p.Entry.Chunks),
                         RelocateRecord r => (r.Version, r.Chunks),
                         _ => (0UL, Array.Empty<ChunkLocation>()),
                     };
-                    nextVersion = Math.Max(nextVersion, version + 1);
+                    if (record is MarkRecord m)
+                    {
+                        mark = m;
+                        maxExtentId = Math.Max(maxExtentId, m.ExtentId);
+                    }
+
+                    nextVersion = Math.Max(nextVersion, shardVersion + 1);
                     foreach (var chunk in chunks)
                     {
                         maxExtentId = Math.Max(maxExtentId, chunk.ExtentId);
@@ -235,6 +235,7 @@ public sealed class IndexLog : IDisposable
             throw new ExtentFormatException($"index log is corrupt at byte {at}, with valid frames after it");
         }
 
+        var tail = new UnsealedTail([], 0);
         if (pending is { Count: > 0 } && pending[^1] is not SealRecord)
         {
             tail = new UnsealedTail(pending, pendingStart);
@@ -242,9 +243,9 @@ public sealed class IndexLog : IDisposable
         else
         {
             ApplyAll(table, pending);
-            tail = new UnsealedTail([], 0);
         }
 
+        replay = new LogReplay(nextVersion, maxExtentId, tail, mark);
         return at;
     }
 
@@ -259,7 +260,7 @@ public sealed class IndexLog : IDisposable
     private static bool TryReadFrame(IDiskFile file, long at, long length, byte[] header, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? payload)
     {
         payload = null;
-        if (length - at < IndexLogFormat.FrameHeaderBytes || ReadFully(file, header, at) != header.Length)
+        if (length - at < IndexLogFormat.FrameHeaderBytes || file.ReadFully(header, at) != header.Length)
         {
             return false;
         }
@@ -271,7 +272,7 @@ public sealed class IndexLog : IDisposable
         }
 
         var bytes = new byte[size];
-        if (ReadFully(file, bytes, at + IndexLogFormat.FrameHeaderBytes) != size || !IndexLogFormat.PayloadMatches(header, bytes))
+        if (file.ReadFully(bytes, at + IndexLogFormat.FrameHeaderBytes) != size || !IndexLogFormat.PayloadMatches(header, bytes))
         {
             return false;
         }
@@ -286,7 +287,7 @@ public sealed class IndexLog : IDisposable
         var window = new byte[64 * 1024];
         for (long at = from; at < length; at += window.Length - 3)
         {
-            int read = ReadFully(file, window, at);
+            int read = file.ReadFully(window, at);
             for (int i = 0; i + 4 <= read; i++)
             {
                 if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(window.AsSpan(i)) == IndexLogFormat.FrameMagic
@@ -304,24 +305,10 @@ public sealed class IndexLog : IDisposable
 
         return false;
     }
-
-    private static int ReadFully(IDiskFile file, Span<byte> destination, long offset)
-    {
-        int total = 0;
-        while (total < destination.Length)
-        {
-            int n = file.Read(destination[total..], offset + total);
-            if (n == 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
-        return total;
-    }
 }
 
 /// <summary>The last batch of the log when no seal follows it, and where its frame starts.</summary>
 public sealed record UnsealedTail(IReadOnlyList<IndexRecord> Records, long Start);
+
+/// <summary>What replaying the log found besides the table: counters, the unsealed tail, the last mark.</summary>
+public sealed record LogReplay(ulong NextVersion, uint MaxExtentId, UnsealedTail Tail, MarkRecord Mark);

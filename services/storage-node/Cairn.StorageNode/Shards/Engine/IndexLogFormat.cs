@@ -6,12 +6,15 @@ using Cairn.StorageNode.Client;
 namespace Cairn.StorageNode.Shards.Engine;
 
 /// <summary>
-/// Index log format v1 (integers little-endian). The log is a sequence of batch frames; one commit batch is
-/// one frame, written by one pwrite and made durable by one fsync, so a crash tears at most the last frame:
+/// Index log format v2 (integers little-endian; v1 logs are read and rewritten as v2 at open). The log is a
+/// sequence of frames, each written by one pwrite and made durable by one fsync before the next is written,
+/// so a crash tears at most the last frame. The same records are the payload of an extent's commit frame:
 /// <code>
 /// frame   : u32 magic "IXB1" | u32 payloadLength | u32 CRC32C(payload) | payload = record*
-/// header  : u8 0 | "CAIRNIDX" | u16 version=1 | u64 nextShardVersion        (alone in the first frame)
+/// header  : u8 0 | "CAIRNIDX" | u16 version=2 | u64 nextShardVersion        (alone in the first frame)
 /// put     : u8 1 | u64 version | i64 length | u32 blockSize | i64 createdUnixMs | u16 idLength | id | u32 n | chunk*n
+/// put2    : u8 5 | as put, but every chunk is followed by u32 CRC32C(chunk data)                       (v2)
+/// mark    : u8 6 | u64 batchSeq | u32 extentId | i64 offset   (see <see cref="MarkRecord"/>)           (v2)
 /// delete  : u8 2 | u16 idLength | id
 /// relocate: u8 3 | u64 version | u16 idLength | id | u32 n | chunk*n
 /// seal    : u8 4
@@ -20,11 +23,11 @@ namespace Cairn.StorageNode.Shards.Engine;
 /// </summary>
 public static class IndexLogFormat
 {
-    public const ushort Version = 1;
+    public const ushort Version = 2;
     public const int FrameHeaderBytes = 12;
     public const uint FrameMagic = 0x31425849; // "IXB1"
     public const int MaxFrameBytes = 64 * 1024 * 1024;
-    private const byte HeaderType = 0, PutType = 1, DeleteType = 2, RelocateType = 3, SealType = 4;
+    private const byte HeaderType = 0, PutType = 1, DeleteType = 2, RelocateType = 3, SealType = 4, Put2Type = 5, MarkType = 6;
     private static ReadOnlySpan<byte> LogMagic => "CAIRNIDX"u8;
 
     public static void WriteHeader(ArrayBufferWriter<byte> payload, ulong nextVersion)
@@ -43,14 +46,14 @@ public static class IndexLogFormat
         {
             case PutRecord { Entry: var e }:
                 var put = payload.GetSpan(31);
-                put[0] = PutType;
+                put[0] = e.Crcs is null ? PutType : Put2Type;
                 BinaryPrimitives.WriteUInt64LittleEndian(put[1..], e.Version);
                 BinaryPrimitives.WriteInt64LittleEndian(put[9..], e.Shard.Length);
                 BinaryPrimitives.WriteUInt32LittleEndian(put[17..], (uint)e.Shard.BlockSize);
                 BinaryPrimitives.WriteInt64LittleEndian(put[21..], e.Shard.CreatedUnixMs);
                 payload.Advance(29);
                 WriteId(payload, e.IdBytes);
-                WriteChunks(payload, e.Chunks);
+                WriteChunks(payload, e.Chunks, e.Crcs);
                 break;
             case DeleteRecord delete:
                 payload.GetSpan(1)[0] = DeleteType;
@@ -63,7 +66,15 @@ public static class IndexLogFormat
                 BinaryPrimitives.WriteUInt64LittleEndian(head[1..], move.Version);
                 payload.Advance(9);
                 WriteId(payload, Encoding.UTF8.GetBytes(move.ShardId));
-                WriteChunks(payload, move.Chunks);
+                WriteChunks(payload, move.Chunks, null);
+                break;
+            case MarkRecord mark:
+                var m = payload.GetSpan(21);
+                m[0] = MarkType;
+                BinaryPrimitives.WriteUInt64LittleEndian(m[1..], mark.Seq);
+                BinaryPrimitives.WriteUInt32LittleEndian(m[9..], mark.ExtentId);
+                BinaryPrimitives.WriteInt64LittleEndian(m[13..], mark.Offset);
+                payload.Advance(21);
                 break;
             case SealRecord:
                 payload.GetSpan(1)[0] = SealType;
@@ -93,15 +104,15 @@ public static class IndexLogFormat
     public static bool PayloadMatches(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
         Crc32C.Compute(payload) == BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
 
-    /// <summary>The next-version counter of a header record; throws when the payload is not a v1 header.</summary>
-    public static ulong ReadHeader(ReadOnlySpan<byte> payload)
+    /// <summary>The next-version counter of a header record; throws when the payload is not a v1 or v2 header.</summary>
+    public static ulong ReadHeader(ReadOnlySpan<byte> payload, out ushort version)
     {
         if (payload.Length != 19 || payload[0] != HeaderType || !payload.Slice(1, 8).SequenceEqual(LogMagic))
         {
             throw new ExtentFormatException("index log does not start with its header");
         }
 
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(payload[9..]);
+        version = BinaryPrimitives.ReadUInt16LittleEndian(payload[9..]);
         if (version > Version)
         {
             throw new ExtentFormatException($"index log has format version {version}; this node reads up to {Version}");
@@ -117,17 +128,19 @@ public static class IndexLogFormat
         var reader = new SpanReader(payload);
         while (!reader.AtEnd)
         {
-            switch (reader.Byte())
+            byte type = reader.Byte();
+            switch (type)
             {
-                case PutType:
+                case PutType or Put2Type:
+                    bool withCrcs = type == Put2Type;
                     ulong version = reader.UInt64();
                     long length = reader.Int64();
                     int blockSize = (int)reader.UInt32();
                     long created = reader.Int64();
                     byte[] id = reader.Id();
-                    var chunks = reader.Chunks();
+                    var (chunks, crcs) = reader.Chunks(withCrcs);
                     string shardId = Encoding.UTF8.GetString(id);
-                    records.Add(new PutRecord(new ShardEntry(new StoredShard(shardId, length, blockSize, chunks.Length, created), id, version, chunks)));
+                    records.Add(new PutRecord(new ShardEntry(new StoredShard(shardId, length, blockSize, chunks.Length, created), id, version, chunks, crcs)));
                     break;
                 case DeleteType:
                     records.Add(new DeleteRecord(Encoding.UTF8.GetString(reader.Id())));
@@ -135,7 +148,10 @@ public static class IndexLogFormat
                 case RelocateType:
                     ulong moved = reader.UInt64();
                     string movedId = Encoding.UTF8.GetString(reader.Id());
-                    records.Add(new RelocateRecord(movedId, moved, reader.Chunks()));
+                    records.Add(new RelocateRecord(movedId, moved, reader.Chunks(withCrcs: false).Chunks));
+                    break;
+                case MarkType:
+                    records.Add(new MarkRecord(reader.UInt64(), reader.UInt32(), reader.Int64()));
                     break;
                 case SealType:
                     records.Add(SealRecord.Instance);
@@ -156,17 +172,23 @@ public static class IndexLogFormat
         payload.Advance(2 + id.Length);
     }
 
-    private static void WriteChunks(ArrayBufferWriter<byte> payload, ChunkLocation[] chunks)
+    private static void WriteChunks(ArrayBufferWriter<byte> payload, ChunkLocation[] chunks, uint[]? crcs)
     {
-        var span = payload.GetSpan(4 + (12 * chunks.Length));
+        int each = crcs is null ? 12 : 16;
+        var span = payload.GetSpan(4 + (each * chunks.Length));
         BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)chunks.Length);
         for (int i = 0; i < chunks.Length; i++)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(span[(4 + (12 * i))..], chunks[i].ExtentId);
-            BinaryPrimitives.WriteInt64LittleEndian(span[(8 + (12 * i))..], chunks[i].Offset);
+            var at = span[(4 + (each * i))..];
+            BinaryPrimitives.WriteUInt32LittleEndian(at, chunks[i].ExtentId);
+            BinaryPrimitives.WriteInt64LittleEndian(at[4..], chunks[i].Offset);
+            if (crcs is not null)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(at[12..], crcs[i]);
+            }
         }
 
-        payload.Advance(4 + (12 * chunks.Length));
+        payload.Advance(4 + (each * chunks.Length));
     }
 
     /// <summary>Bounds-checked little-endian reads; a short payload is a format error, never an overrun.</summary>
@@ -187,21 +209,26 @@ public static class IndexLogFormat
 
         public byte[] Id() => Take(BinaryPrimitives.ReadUInt16LittleEndian(Take(2))).ToArray();
 
-        public ChunkLocation[] Chunks()
+        public (ChunkLocation[] Chunks, uint[]? Crcs) Chunks(bool withCrcs)
         {
             uint count = UInt32();
-            if (count > (_span.Length - _at) / 12)
+            if (count > (_span.Length - _at) / (withCrcs ? 16 : 12))
             {
                 throw new ExtentFormatException("index record announces more chunks than it holds");
             }
 
             var chunks = new ChunkLocation[count];
+            uint[]? crcs = withCrcs ? new uint[count] : null;
             for (int i = 0; i < chunks.Length; i++)
             {
                 chunks[i] = new ChunkLocation(UInt32(), Int64());
+                if (crcs is not null)
+                {
+                    crcs[i] = UInt32();
+                }
             }
 
-            return chunks;
+            return (chunks, crcs);
         }
 
         private ReadOnlySpan<byte> Take(int n)

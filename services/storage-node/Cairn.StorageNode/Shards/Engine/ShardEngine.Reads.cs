@@ -2,21 +2,23 @@ using System.Buffers;
 
 namespace Cairn.StorageNode.Shards.Engine;
 
-// Reads: an index lookup, pins on the extents, then one pread per chunk, verified before it is handed out.
+// Reads: an index lookup, then one pread per chunk, verified before it is handed out. A small one-chunk
+// shard is read whole at open without pins (WholeShardReadStream); others pin their extents while open.
 public sealed partial class ShardEngine
 {
     public Task<IShardReadStream> OpenReadAsync(string shardId, CancellationToken ct)
     {
         ThrowIfPoisoned();
-        return Task.FromResult<IShardReadStream>(OpenRead(shardId));
+        var entry = _table.Get(shardId, out var whole) ?? throw Missing(shardId);
+        return Task.FromResult((IShardReadStream?)TryReadWhole(entry, whole) ?? OpenRead(shardId, entry));
     }
 
-    private EngineReadStream OpenRead(string shardId)
+    private EngineReadStream OpenRead(string shardId, ShardEntry? entry = null)
     {
         // A retired extent means reclamation moved the chunks after we looked: look again.
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            var entry = _table.Get(shardId) ?? throw Missing(shardId);
+            entry = (attempt == 0 ? entry : null) ?? _table.Get(shardId) ?? throw Missing(shardId);
             if (_extents.TryPin(entry) is { } pinned)
             {
                 return new EngineReadStream(this, entry, pinned);
@@ -50,8 +52,11 @@ public sealed partial class ShardEngine
         }
 
         long shardOffset = (long)index * entry.Shard.BlockSize;
-        return ChunkFormat.Verify(frame[..total], entry.IdBytes, entry.Version, shardOffset, entry.ChunkDataLength(index), out string reason)
+        uint crc = ChunkFormat.Verify(frame[..total], entry.IdBytes, entry.Version, shardOffset, entry.ChunkDataLength(index), out string reason)
             ?? throw new ShardDamagedException(entry.Shard.ShardId, $"block {index}: {reason}");
+        return entry.Crcs is null || entry.Crcs[index] == crc
+            ? crc
+            : throw new ShardDamagedException(entry.Shard.ShardId, $"block {index}: chunk CRC32C differs from the index's");
     }
 
     private int ReadAt(Extent extent, Span<byte> destination, long offset)
@@ -83,12 +88,7 @@ public sealed partial class ShardEngine
 
         public IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long length, CancellationToken ct)
         {
-            long end = length == 0 ? Info.Length : offset + length;
-            if (offset < 0 || length < 0 || offset > Info.Length || end > Info.Length)
-            {
-                throw new ArgumentOutOfRangeException(nameof(offset), $"range [{offset}, {end}) is outside the shard's {Info.Length} bytes");
-            }
-
+            long end = CheckRange(Info.Length, offset, length);
             int first = end == offset ? 0 : (int)(offset / Info.BlockSize);
             int last = end == offset ? -1 : (int)((end - 1) / Info.BlockSize);
             return new ChunkEnumerator(this, first, last, ct);
@@ -160,5 +160,17 @@ public sealed partial class ShardEngine
         private ShardEngine Engine => engine;
 
         private ShardEntry Entry => entry;
+    }
+
+    /// <summary>The end of the range [offset, offset + length) of a shard (length 0: to its end); throws when outside.</summary>
+    private static long CheckRange(long shardLength, long offset, long length)
+    {
+        long end = length == 0 ? shardLength : offset + length;
+        if (offset < 0 || length < 0 || offset > shardLength || end > shardLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"range [{offset}, {end}) is outside the shard's {shardLength} bytes");
+        }
+
+        return end;
     }
 }

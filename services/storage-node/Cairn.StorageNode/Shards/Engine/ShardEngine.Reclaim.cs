@@ -30,6 +30,12 @@ public sealed partial class ShardEngine
                 .Where(c => c.Live < c.Extent.Tail * _options.ReclaimBelowLiveFraction)
                 .OrderBy(c => c.Live) // empty ones first: they free space without needing any
                 .ToList();
+            if (candidates.Count > 0)
+            {
+                // Commit frames in these (sealed) extents must be in the durable log before a file can go.
+                await _committer.FlushLogAsync();
+            }
+
             foreach (var (extent, live) in candidates)
             {
                 ct.ThrowIfCancellationRequested();
@@ -155,7 +161,8 @@ public sealed partial class ShardEngine
 
                     var frame = buffer.AsMemory(0, (int)entry.FrameBytes(i));
                     ReadChunk(entry, extent, i, frame.Span);
-                    var (target, offset) = Io(() => _extents.Reserve(frame.Length, _capacity.Value, _log.Length, pinned, Root));
+                    int dataAt = ChunkFormat.AlignsData(entry.ChunkDataLength(i)) ? entry.HeaderBytes : -1;
+                    var (target, offset) = Io(() => _extents.Reserve(frame.Length, dataAt, _capacity.Value, _log.Length, pinned, Root));
                     Io(() => target.File.Write([frame], offset));
                     chunks[i] = new ChunkLocation(target.Id, offset);
                 }

@@ -7,8 +7,10 @@ namespace Cairn.StorageNode.Shards.Engine;
 /// <summary>
 /// One disk's shard store, log-structured like S3's ShardStore: shards are appended as checksummed chunk
 /// frames to extent files (<see cref="ChunkFormat"/>), an index log maps shard ids to chunk locations
-/// (<see cref="IndexLog"/>), and a group committer makes both durable before a write or delete is
-/// acknowledged (<see cref="GroupCommitter"/>). Dead space is recovered by reclamation (ShardEngine.Reclaim.cs).
+/// (<see cref="IndexLog"/>), and a group committer makes a write or delete durable before it is
+/// acknowledged (<see cref="GroupCommitter"/>): a write's commit frame goes into its extent, so one fsync
+/// covers chunks and index entry, and the log catches up lazily. Dead space is recovered by reclamation
+/// (ShardEngine.Reclaim.cs).
 /// </summary>
 public sealed partial class ShardEngine : IShardStore, IDisposable
 {
@@ -22,7 +24,7 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
     private readonly ShardTable _table;
     private readonly IndexLog _log;
     private readonly ExtentSet _extents;
-    private readonly GroupCommitter _committer;
+    private GroupCommitter _committer = null!; // started by Recover, once the state on disk is settled
     private readonly Lazy<long> _capacity;
     private long _nextVersion;
     private volatile bool _sawNoSpace;
@@ -39,14 +41,13 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
         _extents = extents;
         _nextVersion = (long)nextVersion;
         _capacity = new Lazy<long>(() => options.CapacityBytes ?? files.FileSystemCapacity);
-        _committer = new GroupCommitter(log, table, () => (ulong)Interlocked.Read(ref _nextVersion), options.CheckpointFloorBytes, root);
     }
 
     /// <summary>The disk directory (or a label for an in-memory test disk), for messages.</summary>
     public string Root { get; }
 
     public EngineStats Stats => new(
-        _committer.QueueDepth, _committer.Batches, _committer.Requests, _extents.Sealed().Count, _extents.TotalBytes - _table.TotalLiveBytes(), _log.Length);
+        _committer.QueueDepth, _committer.Batches, _committer.Requests, _extents.Sealed().Count, _extents.TotalBytes - _table.TotalLiveBytes(), _log.Length, _committer.LogFlushes);
 
     /// <summary>Opens a disk directory on the real file system.</summary>
     public static ShardEngine Open(string root, EngineOptions options, TimeProvider time, ILogger logger)
@@ -55,22 +56,25 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
         return Open(new RealDiskFiles(full), full, options, time, logger);
     }
 
-    /// <summary>Replays the index log (cutting a torn tail) and opens the extents; every extent starts sealed.</summary>
+    /// <summary>
+    /// Replays the index log (cutting a torn tail), opens the extents (every extent starts sealed) and
+    /// recovers the batches that are durable in the extents past the log's mark.
+    /// </summary>
     public static ShardEngine Open(IDiskFiles files, string label, EngineOptions options, TimeProvider time, ILogger logger)
     {
         var table = new ShardTable();
-        var log = IndexLog.OpenAndReplay(files, table, out ulong nextVersion, out uint maxExtentId, out var tail);
+        var log = IndexLog.OpenAndReplay(files, table, out var replay);
         ExtentSet? extents = null;
         try
         {
-            extents = ExtentSet.Open(files, options.ExtentBytes, maxExtentId);
+            extents = ExtentSet.Open(files, options.ExtentBytes, replay.MaxExtentId, options.ExtentSalt);
             foreach (uint bad in extents.Unreadable)
             {
                 StorageNodeLog.UnreadableFile(logger, Extent.PathOf(bad), "bad extent header");
             }
 
-            var engine = new ShardEngine(label, files, options, time, logger, table, log, extents, nextVersion);
-            engine.RecoverTail(tail);
+            var engine = new ShardEngine(label, files, options, time, logger, table, log, extents, replay.NextVersion);
+            engine.Recover(replay);
             return engine;
         }
         catch
@@ -96,6 +100,7 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
         byte[] header = ArrayPool<byte>.Shared.Rent(headerBytes);
         var pinned = new HashSet<Extent>();
         var chunks = new List<ChunkLocation>();
+        var crcs = new List<uint>();
         try
         {
             long length = 0;
@@ -109,19 +114,20 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
                     throw new BlockChecksumMismatchException(block.Offset);
                 }
 
-                var (extent, offset) = Reserve(headerBytes + block.Data.Length, pinned);
+                var (extent, offset) = Reserve(headerBytes + block.Data.Length, ChunkFormat.AlignsData(block.Data.Length) ? headerBytes : -1, pinned);
                 ChunkFormat.EncodeFrameHeader(header.AsSpan(0, headerBytes), idBytes, version, length, block.Data.Length, block.Crc32C);
                 // One gathered pwritev per chunk (frame header + payload): the payload is never copied.
                 var data = block.Data;
                 Io(() => extent.File.Write([header.AsMemory(0, headerBytes), data], offset));
                 chunks.Add(new ChunkLocation(extent.Id, offset));
+                crcs.Add(block.Crc32C);
                 length += block.Data.Length;
             }
 
             var stored = new StoredShard(shardId, length, blockSize, chunks.Count, created);
             bool replaced = _table.Get(shardId) is not null;
             // Not cancellable: the pins must outlive the commit, or reclamation could retire the extent under it.
-            await _committer.CommitAsync([new PutRecord(new ShardEntry(stored, idBytes, version, [.. chunks]))], pinned);
+            await _committer.CommitAsync([new PutRecord(new ShardEntry(stored, idBytes, version, [.. chunks], [.. crcs]))], pinned);
             _sawNoSpace = false; // the write found room: the disk is no longer full
             if (replaced)
             {
@@ -184,15 +190,71 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
     }
 
     /// <summary>
-    /// The last batch before a crash, checked once: its puts and relocations count only if every chunk they
-    /// name reads back and verifies. The committer fsyncs chunks before the index, so this only bites on a
-    /// device that reorders or loses flushes; none of that batch was acknowledged unless all of it was durable,
-    /// so dropping a record loses nothing promised. Runs before the committer takes any request.
+    /// Settles what a crash left, before the committer takes any request. First the log's unsealed last
+    /// frame: a v2 log only ever holds records that were durable before they were logged, so it is applied
+    /// as is (its chunks may even have been moved since, their old extent retired); a v1 log's last batch is
+    /// checked as v1 did. Then every batch whose commit frame sits in the extents past the log's mark, in
+    /// batch order up to the first gap (a batch starts only after the one before it is durable, so nothing
+    /// after a gap was acknowledged). Puts and relocations of those count only if every chunk they name reads
+    /// back and verifies: an acknowledged batch was fsynced whole, so only an unacknowledged one (or a disk
+    /// that loses flushes) can fail that, and dropping it loses nothing promised. What holds is written to
+    /// the log with a mark past every extent that exists, so no later open scans these tails again.
     /// </summary>
-    private void RecoverTail(UnsealedTail tail)
+    private void Recover(LogReplay replay)
     {
-        var kept = new List<IndexRecord>(tail.Records.Count);
-        foreach (var record in tail.Records)
+        var kept = new List<IndexRecord>(replay.Tail.Records.Count);
+        if (_log.FormatVersion >= IndexLogFormat.Version)
+        {
+            foreach (var record in replay.Tail.Records)
+            {
+                _table.Apply(record);
+            }
+        }
+        else
+        {
+            KeepWhatHolds(replay.Tail.Records, kept);
+        }
+
+        var found = CommitScan.After(_extents.Sealed(), replay.Mark);
+        foreach (var put in found.SelectMany(c => c.Records).OfType<PutRecord>())
+        {
+            // Even a batch that is not kept stamped its version into frames: never hand that version out again.
+            _nextVersion = Math.Max(_nextVersion, (long)put.Entry.Version + 1);
+        }
+
+        ulong seq = replay.Mark.Seq;
+        foreach (var commit in found)
+        {
+            if (commit.Seq != seq + 1)
+            {
+                break;
+            }
+
+            seq = commit.Seq;
+            KeepWhatHolds(commit.Records, kept);
+        }
+
+        // Batch numbers of frames after a gap are skipped too, so no later batch can reuse one.
+        var mark = new MarkRecord(found.Count == 0 ? seq : Math.Max(seq, found[^1].Seq), _extents.NextId, 0);
+        if (_log.FormatVersion < IndexLogFormat.Version)
+        {
+            _log.Checkpoint(_table.Snapshot(), (ulong)Interlocked.Read(ref _nextVersion), mark); // v1 log: migrated to v2
+        }
+        else if (found.Count > 0)
+        {
+            _log.AppendSealed([.. kept, mark]);
+        }
+        else
+        {
+            mark = replay.Mark;
+        }
+
+        _committer = new GroupCommitter(_log, _table, _extents, () => (ulong)Interlocked.Read(ref _nextVersion), _options.CheckpointFloorBytes, Root, mark);
+    }
+
+    private void KeepWhatHolds(IReadOnlyList<IndexRecord> records, List<IndexRecord> kept)
+    {
+        foreach (var record in records)
         {
             var check = record switch
             {
@@ -211,8 +273,6 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
                 StorageNodeLog.UnfinishedWriteDropped(_logger, check.Shard.ShardId, Root);
             }
         }
-
-        _log.SealTail(tail, kept);
     }
 
     private bool ChunksHold(ShardEntry entry)
@@ -245,11 +305,11 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
         }
     }
 
-    private (Extent Extent, long Offset) Reserve(int frameBytes, HashSet<Extent> pinned)
+    private (Extent Extent, long Offset) Reserve(int frameBytes, int dataAt, HashSet<Extent> pinned)
     {
         try
         {
-            return Io(() => _extents.Reserve(frameBytes, _capacity.Value, _log.Length, pinned, Root));
+            return Io(() => _extents.Reserve(frameBytes, dataAt, _capacity.Value, _log.Length, pinned, Root));
         }
         catch (DiskFullException)
         {
@@ -320,4 +380,4 @@ public sealed partial class ShardEngine : IShardStore, IDisposable
 }
 
 /// <summary>Engine internals for metrics and the dashboard.</summary>
-public readonly record struct EngineStats(int CommitQueueDepth, long CommitBatches, long CommitRequests, int SealedExtents, long DeadBytes, long IndexLogBytes);
+public readonly record struct EngineStats(int CommitQueueDepth, long CommitBatches, long CommitRequests, int SealedExtents, long DeadBytes, long IndexLogBytes, long IndexLogFlushes);

@@ -3,13 +3,15 @@ namespace Cairn.StorageNode.Shards.Engine;
 /// <summary>
 /// The in-memory index: shard id to entry, in ordinal id order for listing, plus the live bytes of each
 /// extent for reclamation. Only the group committer changes it (after the change is durable); readers take
-/// immutable entries under a short lock.
+/// immutable entries under a short lock. Beside each entry sits what a whole read of a small page-aligned
+/// shard needs (<see cref="WholeChunk"/>), so that read touches one table slot instead of chasing the
+/// entry's objects through memory.
 /// </summary>
 public sealed class ShardTable
 {
     private readonly Lock _lock = new();
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ShardEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Slot> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, long> _liveBytes = [];
 
     public long Count
@@ -23,11 +25,16 @@ public sealed class ShardTable
         }
     }
 
-    public ShardEntry? Get(string shardId)
+    public ShardEntry? Get(string shardId) => Get(shardId, out _);
+
+    /// <summary>The entry, and in <paramref name="whole"/> its page-aligned data when it can be read whole (else default).</summary>
+    public ShardEntry? Get(string shardId, out WholeChunk whole)
     {
         lock (_lock)
         {
-            return _entries.GetValueOrDefault(shardId);
+            _entries.TryGetValue(shardId, out var slot);
+            whole = slot.Whole;
+            return slot.Entry;
         }
     }
 
@@ -60,10 +67,10 @@ public sealed class ShardTable
                     return true;
                 case DeleteRecord delete:
                     return RemoveLocked(delete.ShardId);
-                case RelocateRecord move when _entries.TryGetValue(move.ShardId, out var current) && current.Version == move.Version
-                                             && current.Chunks.Length == move.Chunks.Length:
+                case RelocateRecord move when _entries.TryGetValue(move.ShardId, out var current) && current.Entry.Version == move.Version
+                                             && current.Entry.Chunks.Length == move.Chunks.Length:
                     RemoveLocked(move.ShardId);
-                    AddLocked(current with { Chunks = move.Chunks });
+                    AddLocked(current.Entry with { Chunks = move.Chunks });
                     return true;
                 default:
                     return false;
@@ -75,7 +82,7 @@ public sealed class ShardTable
     {
         lock (_lock)
         {
-            return [.. _ids.Select(id => _entries[id])];
+            return [.. _ids.Select(id => _entries[id].Entry)];
         }
     }
 
@@ -84,7 +91,7 @@ public sealed class ShardTable
     {
         lock (_lock)
         {
-            return [.. _entries.Values.Where(e => e.Chunks.Any(c => c.ExtentId == extentId))];
+            return [.. _entries.Values.Select(s => s.Entry).Where(e => e.Chunks.Any(c => c.ExtentId == extentId))];
         }
     }
 
@@ -113,16 +120,18 @@ public sealed class ShardTable
                     return new ShardPage(page, true);
                 }
 
-                page.Add(_entries[id].Shard);
+                page.Add(_entries[id].Entry.Shard);
             }
 
             return new ShardPage(page, false);
         }
     }
 
+    private readonly record struct Slot(ShardEntry Entry, WholeChunk Whole);
+
     private void AddLocked(ShardEntry entry)
     {
-        _entries[entry.Shard.ShardId] = entry;
+        _entries[entry.Shard.ShardId] = new Slot(entry, WholeChunk.Of(entry));
         _ids.Add(entry.Shard.ShardId);
         AdjustLocked(entry, +1);
     }
@@ -135,7 +144,7 @@ public sealed class ShardTable
         }
 
         _ids.Remove(shardId);
-        AdjustLocked(old, -1);
+        AdjustLocked(old.Entry, -1);
         return true;
     }
 
@@ -155,4 +164,18 @@ public sealed class ShardTable
             }
         }
     }
+}
+
+/// <summary>
+/// A small one-chunk shard whose data starts on a page boundary and whose CRC32C the index holds (v2): read
+/// it whole with one pread of the data alone. <see cref="Length"/> 0 means the shard does not qualify.
+/// </summary>
+public readonly record struct WholeChunk(uint ExtentId, long DataOffset, int Length, uint Crc)
+{
+    public const int MaxBytes = 64 * 1024;
+
+    public static WholeChunk Of(ShardEntry entry) =>
+        entry.Chunks.Length == 1 && entry.Crcs is { } crcs && entry.Shard.Length <= MaxBytes && ChunkFormat.AlignsData((int)entry.Shard.Length)
+            ? new(entry.Chunks[0].ExtentId, entry.Chunks[0].Offset + entry.HeaderBytes, (int)entry.Shard.Length, crcs[0])
+            : default;
 }

@@ -1,0 +1,108 @@
+using System.Buffers;
+using Cairn.StorageNode.Client;
+
+namespace Cairn.StorageNode.Shards.Engine;
+
+// The lean read path for small one-chunk shards (the common small read): one pread at open, no pins, no lock.
+public sealed partial class ShardEngine
+{
+    /// <summary>
+    /// Reads a small one-chunk shard of index format v2 whole: page-aligned data alone (one page for 4 KiB),
+    /// checked against the CRC32C the index holds; other data with its frame header, checked like any chunk.
+    /// No pin: extent files are append-only, so bytes read at a committed chunk's offset are that chunk's (and
+    /// are checked anyway); an extent retired meanwhile has its handle closed, which fails the read with
+    /// ObjectDisposedException rather than reading another file. Null sends the caller to the pinned path,
+    /// which also names what is wrong when the check fails.
+    /// </summary>
+    private WholeShardReadStream? TryReadWhole(ShardEntry entry, WholeChunk whole)
+    {
+        if (whole.Length > 0)
+        {
+            return _extents.Find(whole.ExtentId) is { } extent ? Read(extent, whole.DataOffset, whole.Length, 0, whole.Crc, null) : null;
+        }
+
+        if (entry.Chunks.Length != 1 || entry.Crcs is null || entry.Shard.Length > WholeChunk.MaxBytes
+            || _extents.Find(entry.Chunks[0].ExtentId) is not { } framed)
+        {
+            return null;
+        }
+
+        return Read(framed, entry.Chunks[0].Offset, entry.HeaderBytes + (int)entry.Shard.Length, entry.HeaderBytes, entry.Crcs[0], entry);
+
+        // Reads [at, at + bytes) and checks it: data alone against the index CRC, or a whole frame (dataAt > 0).
+        WholeShardReadStream? Read(Extent extent, long at, int bytes, int dataAt, uint crc, ShardEntry? frameOf)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(bytes);
+            bool verified = false;
+            try
+            {
+                var read = buffer.AsSpan(0, bytes);
+                verified = ReadAt(extent, read, at) == bytes && (frameOf is null
+                    ? Crc32C.Compute(read) == crc
+                    : ChunkFormat.Verify(read, frameOf.IdBytes, frameOf.Version, 0, bytes - dataAt, out _) == crc);
+                return verified ? new WholeShardReadStream(entry, buffer, dataAt, bytes - dataAt, crc) : null;
+            }
+            catch (DiskIoException ex) when (ex.InnerException is ObjectDisposedException)
+            {
+                return null; // retired under us: the pinned path looks again
+            }
+            finally
+            {
+                if (!verified)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+    }
+
+    /// <summary>A shard already read and verified; the pooled buffer goes back when the stream is disposed.</summary>
+    private sealed class WholeShardReadStream(ShardEntry entry, byte[] buffer, int dataAt, int length, uint crc) : IShardReadStream
+    {
+        private byte[]? _buffer = buffer;
+
+        public StoredShard Info => entry.Shard;
+
+        public IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long count, CancellationToken ct)
+        {
+            long end = CheckRange(length, offset, count);
+            var data = (_buffer ?? throw new ObjectDisposedException(nameof(WholeShardReadStream))).AsMemory(dataAt, length);
+            return new OneBlock(end > offset ? new StoredBlock(0, data, crc) : null, ct);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _buffer, null) is { } returned)
+            {
+                ArrayPool<byte>.Shared.Return(returned);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Yields one block (or none), synchronously.</summary>
+    private sealed class OneBlock(StoredBlock? block, CancellationToken ct) : IAsyncEnumerable<StoredBlock>, IAsyncEnumerator<StoredBlock>
+    {
+        private bool _done = block is null;
+
+        public StoredBlock Current { get; private set; }
+
+        public IAsyncEnumerator<StoredBlock> GetAsyncEnumerator(CancellationToken cancellationToken = default) => this;
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_done)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            ct.ThrowIfCancellationRequested();
+            _done = true;
+            Current = block!.Value;
+            return ValueTask.FromResult(true);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
