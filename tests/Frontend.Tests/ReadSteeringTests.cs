@@ -85,7 +85,7 @@ public class ReadSteeringTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
         var latencies = new DiskLatencies(Options.Create(new FrontendOptions
         {
-            ReadSteering = new ReadSteeringOptions { HedgeFloorMs = 10, HedgeMinSamples = 20, SlowFactor = 3, SlowVerdictSeconds = 10 },
+            ReadSteering = new ReadSteeringOptions { HedgeFloorMs = 10, HedgeMinSamples = 20, SlowFactor = 1.5, SlowMarginMs = 20, SlowVerdictSeconds = 10 },
         }), time);
         for (var i = 0; i < 40; i++)
         {
@@ -95,7 +95,7 @@ public class ReadSteeringTests
             }
 
             latencies.Record("slow", TimeSpan.FromMilliseconds(55));
-            latencies.Record("twice", TimeSpan.FromMilliseconds(12)); // above the floor, but only 2x the class
+            latencies.Record("twice", TimeSpan.FromMilliseconds(12)); // twice the class, but only 6 ms above it
             latencies.Record("quick-but-odd", TimeSpan.FromMilliseconds(i < 5 ? 1000 : 5));
         }
 
@@ -107,6 +107,30 @@ public class ReadSteeringTests
 
         time.Advance(TimeSpan.FromSeconds(11));
         Assert.False(latencies.IsSlow("slow")); // not read for a while: tried again
+    }
+
+    [Fact]
+    public void DiskLatencies_IsSlow_UnderLoadNeedsBothTheRatioAndTheMargin()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        var latencies = new DiskLatencies(Options.Create(new FrontendOptions
+        {
+            ReadSteering = new ReadSteeringOptions { HedgeMinSamples = 20, SlowFactor = 1.5, SlowMarginMs = 20 },
+        }), time);
+        for (var i = 0; i < 40; i++)
+        {
+            foreach (var disk in new[] { "a", "b", "c", "d", "e" })
+            {
+                latencies.Record(disk, TimeSpan.FromMilliseconds(60)); // every disk queues behind a busy CPU
+            }
+
+            latencies.Record("bit-slower", TimeSpan.FromMilliseconds(85)); // 25 ms above, but only 1.4x
+            latencies.Record("injected", TimeSpan.FromMilliseconds(110)); // 50 ms above and 1.8x
+        }
+
+        Assert.False(latencies.IsSlow("bit-slower"));
+        Assert.True(latencies.IsSlow("injected"));
+        Assert.False(latencies.IsSlow("a"));
     }
 
     [Fact]

@@ -67,8 +67,11 @@ public sealed class ReadSteeringOptions
     /// <summary>Samples a disk needs before its latencies count (for the class figures and for a slow verdict).</summary>
     public int HedgeMinSamples { get; set; } = 16;
 
-    /// <summary>A disk whose recent median read latency is this many times the class median is read around.</summary>
-    public double SlowFactor { get; set; } = 3;
+    /// <summary>A disk whose recent median read latency is this many times the class median (and <see cref="SlowMarginMs"/> above it) is read around.</summary>
+    public double SlowFactor { get; set; } = 1.5;
+
+    /// <summary>How far (ms) above the class median a disk's median must be before it counts as slow.</summary>
+    public double SlowMarginMs { get; set; } = 20;
 
     /// <summary>A slow verdict lapses when the disk has not been read for this long (s), so it is tried again.</summary>
     public double SlowVerdictSeconds { get; set; } = 10;

@@ -38,7 +38,12 @@ public sealed class DiskLatencies(IOptions<FrontendOptions> options, TimeProvide
             : Math.Max(settings.HedgeFloorMs, classP95));
     }
 
-    /// <summary>Recently read, enough samples, and a median <see cref="ReadSteeringOptions.SlowFactor"/> times the class's (and above the hedge floor).</summary>
+    /// <summary>
+    /// Recently read, enough samples, and a median both <see cref="ReadSteeringOptions.SlowFactor"/> times the class's
+    /// and <see cref="ReadSteeringOptions.SlowMarginMs"/> above it: under load every disk's latency grows with the
+    /// queueing in front of it, so a ratio alone would call noise slow, and a margin alone would miss a slow disk
+    /// among fast ones.
+    /// </summary>
     public bool IsSlow(string diskId)
     {
         var settings = options.Value.ReadSteering;
@@ -50,7 +55,7 @@ public sealed class DiskLatencies(IOptions<FrontendOptions> options, TimeProvide
 
         var (_, classMedian) = ClassFigures();
         var median = window.Percentile(0.5);
-        return !double.IsNaN(classMedian) && median > settings.HedgeFloorMs && median > settings.SlowFactor * classMedian;
+        return !double.IsNaN(classMedian) && median > settings.SlowFactor * classMedian && median - classMedian > settings.SlowMarginMs;
     }
 
     /// <summary>Median over disks with enough samples of their p95 and of their median; recomputed every few samples.</summary>
