@@ -209,12 +209,40 @@ public sealed class LocalStack : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A port free right now, from below the kernel's ephemeral range (32768+ on Linux). A port the kernel handed
+    /// out for bind(0) is in the range it also uses for outgoing connections, so between our check and the
+    /// service's bind, one of the stack's own many shard connections could take it and the service would die at
+    /// start-up. Ports are drawn at random from 20000-32767, each at most once per process.
+    /// </summary>
     public static int FreePort()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_768);
+            if (!IssuedPorts.TryAdd(port, 0))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use by someone else: draw again.
+            }
+        }
+
+        using var fallback = new TcpListener(IPAddress.Loopback, 0);
+        fallback.Start();
+        return ((IPEndPoint)fallback.LocalEndpoint).Port;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> IssuedPorts = new();
 
     public ValueTask DisposeAsync()
     {

@@ -9,8 +9,8 @@ namespace Cairn.Frontend.DataPath.Steering;
 /// <item>the hedge delay: how long a read may take before a spare shard is read alongside it. It is the p95 of the
 /// disk class (the median over disks of each disk's own p95), never below a floor, so one slow disk cannot teach
 /// the threshold that slow is normal, as a per-disk p95 would;</item>
-/// <item>the slow verdict: a disk whose recent median is several times the class median is read around from the
-/// start (steering), not waited on and hedged on every read. A verdict expires when the disk has not been read for a
+/// <item>the slow verdict: a disk whose recent median is well above the class median (<see cref="IsSlow"/>) is read
+/// around from the start (steering), not waited on and hedged on every read. A verdict expires when the disk has not been read for a
 /// while, so a recovered disk is tried again.</item>
 /// </list>
 /// Reads that lost a hedge race are recorded with the time they had taken when abandoned (a lower bound).

@@ -49,14 +49,17 @@ internal static class PostgresSchema
             try
             {
                 using var connection = dataSource.OpenConnection();
-                if (!Exists(connection, "cairn_meta") && HasForeignTables(connection))
-                {
-                    throw new InvalidOperationException(
-                        "The namespace schema holds tables but no cairn_meta: not a Cairn namespace schema.");
-                }
-
                 using (var tx = connection.BeginTransaction())
                 {
+                    // One creator at a time: without the lock, the check below could see another instance's tables
+                    // committed between its two lookups and take a half-seen schema for someone else's.
+                    Execute(connection, tx, $"SELECT pg_advisory_xact_lock({Magic})");
+                    if (!Exists(connection, tx, "cairn_meta") && HasForeignTables(connection, tx))
+                    {
+                        throw new InvalidOperationException(
+                            "The namespace schema holds tables but no cairn_meta: not a Cairn namespace schema.");
+                    }
+
                     Execute(connection, tx, CreateV1);
                     tx.Commit();
                 }
@@ -94,19 +97,19 @@ internal static class PostgresSchema
         }
     }
 
-    private static bool Exists(NpgsqlConnection connection, string table)
+    private static bool Exists(NpgsqlConnection connection, NpgsqlTransaction tx, string table)
     {
-        using var command = new NpgsqlCommand("SELECT to_regclass(@t) IS NOT NULL", connection);
+        using var command = new NpgsqlCommand("SELECT to_regclass(@t) IS NOT NULL", connection, tx);
         command.Parameters.AddWithValue("t", table);
         return (bool)command.ExecuteScalar()!;
     }
 
     /// <summary>Tables of ours in the first schema of the search path, without our stamp, mean someone else's data.</summary>
-    private static bool HasForeignTables(NpgsqlConnection connection)
+    private static bool HasForeignTables(NpgsqlConnection connection, NpgsqlTransaction tx)
     {
         using var command = new NpgsqlCommand(
             "SELECT EXISTS(SELECT 1 FROM pg_tables WHERE schemaname = current_schema() " +
-            "AND tablename IN ('buckets', 'versions', 'live', 'uploads', 'parts', 'shards', 'counters'))", connection);
+            "AND tablename IN ('buckets', 'versions', 'live', 'uploads', 'parts', 'shards', 'counters'))", connection, tx);
         return (bool)command.ExecuteScalar()!;
     }
 
