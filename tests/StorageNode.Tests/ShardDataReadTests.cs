@@ -77,8 +77,10 @@ public sealed class ShardDataReadTests : IClassFixture<StorageNodeServiceTests.N
         await Write("bulk-short", ShardData.Bytes(100, 2));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => ReadHttp("bulk-short", 50, 100));
+        var huge = await Assert.ThrowsAsync<RpcException>(() => ReadHttp("bulk-short", 50, long.MaxValue - 50));
 
         Assert.Equal(StatusCode.OutOfRange, ex.StatusCode);
+        Assert.Equal(StatusCode.OutOfRange, huge.StatusCode);
     }
 
     [Fact]

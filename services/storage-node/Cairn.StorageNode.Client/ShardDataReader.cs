@@ -25,6 +25,7 @@ public static class ShardDataReader
         ArgumentNullException.ThrowIfNull(http);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, long.MaxValue - offset);
 
         var uri = string.Create(CultureInfo.InvariantCulture,
             $"{dataUrl.TrimEnd('/')}{ShardDataFrame.PathPrefix}{Uri.EscapeDataString(diskId)}/{Uri.EscapeDataString(shardId)}?offset={offset}&length={length}");

@@ -42,10 +42,9 @@ public static class ShardDataEndpoint
         await using (shard)
         {
             var info = shard.Info;
-            long end = length == 0 ? info.Length : offset + length;
-            if (offset < 0 || length < 0 || offset > info.Length || end > info.Length)
+            if (offset > info.Length || length > info.Length - offset)
             {
-                await WriteErrorAsync(http, new Status(StatusCode.OutOfRange, $"range [{offset}, {end}) is outside the shard's {info.Length} bytes"));
+                await WriteErrorAsync(http, new Status(StatusCode.OutOfRange, $"range of {length} bytes at {offset} is outside the shard's {info.Length} bytes"));
                 return;
             }
 
