@@ -47,6 +47,9 @@ public sealed class ServiceProcess : IDisposable
         }
 
         psi.Environment["DOTNET_gcServer"] = "0"; // twelve processes on two cores: workstation GC keeps memory small
+        // ... but its gen0 budget (sized from the CPU cache) means a collection every few MiB allocated; 64 MiB
+        // measured +13% 1 MiB GETs/s at c=16 (374/359 vs 329/314 in alternating runs), 64 MiB GETs unchanged.
+        psi.Environment.TryAdd("DOTNET_GCgen0size", "0x4000000");
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
