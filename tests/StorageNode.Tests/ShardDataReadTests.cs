@@ -32,7 +32,9 @@ public sealed class ShardDataReadTests : IClassFixture<StorageNodeServiceTests.N
 
         Assert.Equal(_factory.DataUrl, status.DataUrl);
         Assert.Equal(_factory.DataUrl, await _clients.DataUrlAsync(_factory.Server.BaseAddress.ToString()));
-        var grpcOnly = new StorageNodeClients(_ => _factory.Server.CreateHandler()) { PreferDataUrl = false };
+        _clients.ForgetDataUrl(_factory.Server.BaseAddress.ToString());
+        Assert.Equal(_factory.DataUrl, await _clients.DataUrlAsync(_factory.Server.BaseAddress.ToString())); // asked again
+        using var grpcOnly = new StorageNodeClients(_ => _factory.Server.CreateHandler()) { PreferDataUrl = false };
         Assert.Null(await grpcOnly.DataUrlAsync(_factory.Server.BaseAddress.ToString()));
     }
 

@@ -67,6 +67,9 @@ public sealed class StorageNodeClients : IDisposable
         return string.IsNullOrEmpty(url) ? null : url;
     }
 
+    /// <summary>Drops what the node at <paramref name="endpoint"/> said its data URL was (it stopped answering there), so the next read asks again.</summary>
+    public void ForgetDataUrl(string endpoint) => _dataUrls.TryRemove(endpoint, out _);
+
     /// <summary>The pooled HTTP/1.1 client for a node's bulk read URL.</summary>
     public HttpClient DataClient(string dataUrl)
     {

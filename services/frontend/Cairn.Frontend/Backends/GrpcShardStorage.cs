@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Cairn.StorageNode.Client;
+using Grpc.Core;
 
 namespace Cairn.Frontend.Backends;
 
@@ -16,12 +17,35 @@ public sealed class GrpcShardStorage(StorageNodeClients clients) : IShardStorage
         string endpoint, string diskId, string shardId, long offset, long length, [EnumeratorCancellation] CancellationToken ct)
     {
         // The node's HTTP/1.1 bulk read when it offers one (far less CPU per byte than ReadShard over HTTP/2).
-        var chunks = await clients.DataUrlAsync(endpoint) is { } dataUrl
-            ? ShardDataReader.ReadAsync(clients.DataClient(dataUrl), dataUrl, diskId, shardId, offset, length, ct)
-            : ShardReader.ReadAsync(clients.Get(endpoint), diskId, shardId, offset, length, ct);
-        await foreach (var chunk in chunks.WithCancellation(ct))
+        if (await clients.DataUrlAsync(endpoint) is not { } dataUrl)
         {
-            yield return chunk;
+            await foreach (var chunk in ShardReader.ReadAsync(clients.Get(endpoint), diskId, shardId, offset, length, ct).WithCancellation(ct))
+            {
+                yield return chunk;
+            }
+
+            yield break;
+        }
+
+        await using var chunks = ShardDataReader.ReadAsync(clients.DataClient(dataUrl), dataUrl, diskId, shardId, offset, length, ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            try
+            {
+                if (!await chunks.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+            {
+                // A node restarted on another port answers its gRPC endpoint again long before anyone would
+                // notice a stale data URL: ask it afresh on the next read.
+                clients.ForgetDataUrl(endpoint);
+                throw;
+            }
+
+            yield return chunks.Current;
         }
     }
 
