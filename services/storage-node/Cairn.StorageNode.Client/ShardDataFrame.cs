@@ -17,7 +17,6 @@ public static class ShardDataFrame
     public const int HeaderBytes = 16;
     public const string ContentType = "application/x-cairn-shard-blocks";
     public const string StatusHeader = "cairn-grpc-status";
-    public const string ShardLengthHeader = "cairn-shard-length";
     public const string PathPrefix = "/v1/shards/";
 
     /// <summary>The length field of an error frame.</summary>

@@ -49,7 +49,6 @@ public static class ShardDataEndpoint
             }
 
             http.Response.ContentType = ShardDataFrame.ContentType;
-            http.Response.Headers[ShardDataFrame.ShardLengthHeader] = info.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var body = http.Response.BodyWriter;
             long sent = offset;
             try
