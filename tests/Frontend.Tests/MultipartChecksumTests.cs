@@ -10,43 +10,26 @@ namespace Frontend.Tests;
 /// Composite multipart checksums through the AWS SDK over the real namespace: parts carry their own CRC32,
 /// the object reports CRC32(part CRCs)-N on Complete and on GET/HEAD with checksum mode.
 /// </summary>
-public sealed class MultipartChecksumTests : IAsyncLifetime
+public sealed class MultipartChecksumTests() : SdkTestBase(realNamespace: true)
 {
     private const int MiB = 1024 * 1024;
-    private InProcessNamespace _namespace = null!;
-    private S3TestServer _server = null!;
-    private AmazonS3Client _s3 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _namespace = await InProcessNamespace.StartAsync();
-        _server = await S3TestServer.StartAsync(services: _namespace.Register);
-        _s3 = _server.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _s3.Dispose();
-        await _server.DisposeAsync();
-        await _namespace.DisposeAsync();
-    }
 
     [Fact]
     public async Task Multipart_Crc32Composite_ReportedOnCompleteHeadAndGet()
     {
-        await _s3.PutBucketAsync("crc");
+        await S3.PutBucketAsync("crc");
         var first = Payload(5 * MiB, 1);
         var second = Payload(MiB + 3, 2);
-        var init = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = "crc", Key = "obj", ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
+        var init = await S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = "crc", Key = "obj", ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
         var p1 = await UploadPartAsync(init.UploadId, 1, first);
         var p2 = await UploadPartAsync(init.UploadId, 2, second);
-        var complete = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        var complete = await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
             BucketName = "crc", Key = "obj", UploadId = init.UploadId,
             PartETags = [new PartETag { PartNumber = 1, ETag = p1.ETag, ChecksumCRC32 = p1.ChecksumCRC32 }, new PartETag { PartNumber = 2, ETag = p2.ETag, ChecksumCRC32 = p2.ChecksumCRC32 }],
         });
-        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "crc", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
-        using var get = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = "crc", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
+        var head = await S3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "crc", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
+        using var get = await S3.GetObjectAsync(new GetObjectRequest { BucketName = "crc", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
         using var sink = new MemoryStream();
         await get.ResponseStream.CopyToAsync(sink);
 
@@ -62,12 +45,12 @@ public sealed class MultipartChecksumTests : IAsyncLifetime
     [Fact]
     public async Task Multipart_WithoutChecksumAlgorithm_ReportsNoChecksum()
     {
-        await _s3.PutBucketAsync("plain");
-        var init = await _s3.InitiateMultipartUploadAsync("plain", "obj");
-        var part = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = "plain", Key = "obj", UploadId = init.UploadId, PartNumber = 1, InputStream = new MemoryStream(Payload(1000, 3)) });
-        await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "plain", Key = "obj", UploadId = init.UploadId, PartETags = [new PartETag(1, part.ETag)] });
+        await S3.PutBucketAsync("plain");
+        var init = await S3.InitiateMultipartUploadAsync("plain", "obj");
+        var part = await S3.UploadPartAsync(new UploadPartRequest { BucketName = "plain", Key = "obj", UploadId = init.UploadId, PartNumber = 1, InputStream = new MemoryStream(Payload(1000, 3)) });
+        await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "plain", Key = "obj", UploadId = init.UploadId, PartETags = [new PartETag(1, part.ETag)] });
 
-        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "plain", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
+        var head = await S3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "plain", Key = "obj", ChecksumMode = ChecksumMode.ENABLED });
 
         Assert.Null(head.ChecksumCRC32);
         Assert.EndsWith("-1\"", head.ETag, StringComparison.Ordinal);
@@ -76,24 +59,24 @@ public sealed class MultipartChecksumTests : IAsyncLifetime
     [Fact]
     public async Task Multipart_Crc32cFullObject_ReportsTheCrcOfAllBytes()
     {
-        await _s3.PutBucketAsync("crc");
+        await S3.PutBucketAsync("crc");
         var first = Payload(5 * MiB + 11, 4);
         var second = Payload(2 * MiB + 1, 5);
-        var init = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        var init = await S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {
             BucketName = "crc", Key = "full", ChecksumAlgorithm = ChecksumAlgorithm.CRC32C, ChecksumType = ChecksumType.FULL_OBJECT,
         });
         var parts = new List<PartETag>();
         foreach (var (number, data) in new[] { (1, first), (2, second) })
         {
-            var part = await _s3.UploadPartAsync(new UploadPartRequest
+            var part = await S3.UploadPartAsync(new UploadPartRequest
             {
                 BucketName = "crc", Key = "full", UploadId = init.UploadId, PartNumber = number, InputStream = new MemoryStream(data), ChecksumAlgorithm = ChecksumAlgorithm.CRC32C,
             });
             parts.Add(new PartETag { PartNumber = number, ETag = part.ETag, ChecksumCRC32C = part.ChecksumCRC32C });
         }
-        var complete = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "crc", Key = "full", UploadId = init.UploadId, PartETags = parts });
-        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "crc", Key = "full", ChecksumMode = ChecksumMode.ENABLED });
+        var complete = await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "crc", Key = "full", UploadId = init.UploadId, PartETags = parts });
+        var head = await S3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "crc", Key = "full", ChecksumMode = ChecksumMode.ENABLED });
 
         // Independent of the frontend: CRC32C over all the bytes at once, as a single PUT would report it.
         var crc = new Crc32(Crc32ParameterSet.Crc32C);
@@ -111,19 +94,19 @@ public sealed class MultipartChecksumTests : IAsyncLifetime
     [InlineData("CRC32", "SIDEWAYS")]
     public async Task CreateMultipartUpload_UnsupportedChecksumType_InvalidRequest(string algorithm, string type)
     {
-        await _s3.PutBucketAsync("types");
+        await S3.PutBucketAsync("types");
 
-        var e = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        var e = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {
             BucketName = "types", Key = "k", ChecksumAlgorithm = new ChecksumAlgorithm(algorithm), ChecksumType = new ChecksumType(type),
         }));
 
         Assert.Equal((System.Net.HttpStatusCode.BadRequest, "InvalidRequest"), (e.StatusCode, e.ErrorCode));
-        Assert.Empty((await _s3.ListMultipartUploadsAsync("types")).MultipartUploads ?? []);
+        Assert.Empty((await S3.ListMultipartUploadsAsync("types")).MultipartUploads ?? []);
     }
 
     private Task<UploadPartResponse> UploadPartAsync(string uploadId, int number, byte[] data) =>
-        _s3.UploadPartAsync(new UploadPartRequest
+        S3.UploadPartAsync(new UploadPartRequest
         {
             BucketName = "crc", Key = "obj", UploadId = uploadId, PartNumber = number,
             InputStream = new MemoryStream(data), ChecksumAlgorithm = ChecksumAlgorithm.CRC32,

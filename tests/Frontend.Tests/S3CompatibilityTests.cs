@@ -15,45 +15,31 @@ namespace Frontend.Tests;
 /// GetBucketLocation, copy-source conditions, virtual-hosted-style and keys from a credentials file, each
 /// through the AWS SDK with its default settings.
 /// </summary>
-public sealed class S3CompatibilityTests : IAsyncLifetime
+public sealed class S3CompatibilityTests() : SdkTestBase
 {
     private const int MiB = 1024 * 1024;
-    private S3TestServer _server = null!;
-    private AmazonS3Client _s3 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await S3TestServer.StartAsync();
-        _s3 = _server.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _s3.Dispose();
-        await _server.DisposeAsync();
-    }
 
     [Fact]
     public async Task UploadPartCopy_RangesOfTwoSources_CompletedObjectIsByteIdentical()
     {
-        await _s3.PutBucketAsync("parts");
-        await _s3.PutBucketAsync("sources");
+        await S3.PutBucketAsync("parts");
+        await S3.PutBucketAsync("sources");
         var big = Payload(11 * MiB + 3, seed: 1);
         var small = Payload(MiB + 7, seed: 2);
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "sources", Key = "big", InputStream = new MemoryStream(big) });
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "sources", Key = "small", InputStream = new MemoryStream(small) });
-        var init = await _s3.InitiateMultipartUploadAsync("parts", "stitched");
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = "sources", Key = "big", InputStream = new MemoryStream(big) });
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = "sources", Key = "small", InputStream = new MemoryStream(small) });
+        var init = await S3.InitiateMultipartUploadAsync("parts", "stitched");
 
         // Part 1: the first 6 MiB of big; part 2: the tail of big from 6 MiB + 1; part 3: all of small.
         var p1 = await CopyPartAsync(init.UploadId, 1, "big", 0, 6 * MiB - 1);
         var p2 = await CopyPartAsync(init.UploadId, 2, "big", 6 * MiB + 1, big.Length - 1);
-        var p3 = await _s3.CopyPartAsync(new CopyPartRequest
+        var p3 = await S3.CopyPartAsync(new CopyPartRequest
         {
             SourceBucket = "sources", SourceKey = "small", DestinationBucket = "parts", DestinationKey = "stitched",
             UploadId = init.UploadId, PartNumber = 3,
         });
-        var listed = await _s3.ListPartsAsync("parts", "stitched", init.UploadId);
-        await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        var listed = await S3.ListPartsAsync("parts", "stitched", init.UploadId);
+        await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
             BucketName = "parts", Key = "stitched", UploadId = init.UploadId,
             PartETags = [new PartETag(1, p1.ETag), new PartETag(2, p2.ETag), new PartETag(3, p3.ETag)],
@@ -62,25 +48,25 @@ public sealed class S3CompatibilityTests : IAsyncLifetime
         var expected = big.AsSpan(0, 6 * MiB).ToArray().Concat(big.AsSpan(6 * MiB + 1).ToArray()).Concat(small).ToArray();
         Assert.Equal([6L * MiB, big.Length - 6L * MiB - 1, small.Length], listed.Parts.Select(p => p.Size ?? 0));
         Assert.Equal("\"" + Convert.ToHexStringLower(MD5.HashData(big.AsSpan(0, 6 * MiB))) + "\"", p1.ETag);
-        using var get = await _s3.GetObjectAsync("parts", "stitched");
+        using var get = await S3.GetObjectAsync("parts", "stitched");
         Assert.Equal(expected, await ReadAllAsync(get));
     }
 
     [Fact]
     public async Task UploadPartCopy_BadRangeMissingSourceOrUpload_ClearErrorsAndNoPart()
     {
-        await _s3.PutBucketAsync("bad");
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "bad", Key = "src", InputStream = new MemoryStream(Payload(1000)) });
-        var init = await _s3.InitiateMultipartUploadAsync("bad", "dst");
+        await S3.PutBucketAsync("bad");
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = "bad", Key = "src", InputStream = new MemoryStream(Payload(1000)) });
+        var init = await S3.InitiateMultipartUploadAsync("bad", "dst");
 
         var pastEnd = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => CopyPartAsync(init.UploadId, 1, "src", 0, 1000, bucket: "bad"));
         var backwards = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => CopyPartAsync(init.UploadId, 1, "src", 10, 5, bucket: "bad"));
         var noSource = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => CopyPartAsync(init.UploadId, 1, "absent", 0, 1, bucket: "bad"));
-        var noUpload = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.CopyPartAsync(new CopyPartRequest
+        var noUpload = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.CopyPartAsync(new CopyPartRequest
         {
             SourceBucket = "bad", SourceKey = "src", DestinationBucket = "bad", DestinationKey = "dst", UploadId = "no-such-upload", PartNumber = 1,
         }));
-        var ifMatchFails = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.CopyPartAsync(new CopyPartRequest
+        var ifMatchFails = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.CopyPartAsync(new CopyPartRequest
         {
             SourceBucket = "bad", SourceKey = "src", DestinationBucket = "bad", DestinationKey = "dst", UploadId = init.UploadId, PartNumber = 1,
             ETagToMatch = ["\"0123\""],
@@ -91,28 +77,28 @@ public sealed class S3CompatibilityTests : IAsyncLifetime
         Assert.Equal("NoSuchKey", noSource.ErrorCode);
         Assert.Equal("NoSuchUpload", noUpload.ErrorCode);
         Assert.Equal(HttpStatusCode.PreconditionFailed, ifMatchFails.StatusCode);
-        Assert.Empty((await _s3.ListPartsAsync("bad", "dst", init.UploadId)).Parts ?? []);
+        Assert.Empty((await S3.ListPartsAsync("bad", "dst", init.UploadId)).Parts ?? []);
     }
 
     [Fact]
     public async Task GetObject_PartNumber_ServesThatPartOfAMultipartObject()
     {
-        await _s3.PutBucketAsync("byparts");
+        await S3.PutBucketAsync("byparts");
         var first = Payload(5 * MiB, seed: 3);
         var second = Payload(MiB + 9, seed: 4);
-        var init = await _s3.InitiateMultipartUploadAsync("byparts", "obj");
-        var p1 = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = "byparts", Key = "obj", UploadId = init.UploadId, PartNumber = 1, InputStream = new MemoryStream(first) });
-        var p2 = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = "byparts", Key = "obj", UploadId = init.UploadId, PartNumber = 2, InputStream = new MemoryStream(second) });
-        await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        var init = await S3.InitiateMultipartUploadAsync("byparts", "obj");
+        var p1 = await S3.UploadPartAsync(new UploadPartRequest { BucketName = "byparts", Key = "obj", UploadId = init.UploadId, PartNumber = 1, InputStream = new MemoryStream(first) });
+        var p2 = await S3.UploadPartAsync(new UploadPartRequest { BucketName = "byparts", Key = "obj", UploadId = init.UploadId, PartNumber = 2, InputStream = new MemoryStream(second) });
+        await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
             BucketName = "byparts", Key = "obj", UploadId = init.UploadId, PartETags = [new PartETag(1, p1.ETag), new PartETag(2, p2.ETag)],
         });
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "byparts", Key = "single", ContentBody = "whole" });
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = "byparts", Key = "single", ContentBody = "whole" });
 
-        using var part2 = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "obj", PartNumber = 2 });
-        var head1 = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "byparts", Key = "obj", PartNumber = 1 });
-        using var single = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "single", PartNumber = 1 });
-        var beyond = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "obj", PartNumber = 3 }));
+        using var part2 = await S3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "obj", PartNumber = 2 });
+        var head1 = await S3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "byparts", Key = "obj", PartNumber = 1 });
+        using var single = await S3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "single", PartNumber = 1 });
+        var beyond = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.GetObjectAsync(new GetObjectRequest { BucketName = "byparts", Key = "obj", PartNumber = 3 }));
 
         Assert.Equal(second, await ReadAllAsync(part2));
         Assert.Equal((HttpStatusCode.PartialContent, 2), (part2.HttpStatusCode, part2.PartsCount));
@@ -125,37 +111,37 @@ public sealed class S3CompatibilityTests : IAsyncLifetime
     [Fact]
     public async Task CopyObject_SourceDateConditions_412WhenTheyFail()
     {
-        await _s3.PutBucketAsync("dates");
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "dates", Key = "src", ContentBody = "x" });
-        var modified = (await _s3.GetObjectMetadataAsync("dates", "src")).LastModified!.Value.ToUniversalTime();
+        await S3.PutBucketAsync("dates");
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = "dates", Key = "src", ContentBody = "x" });
+        var modified = (await S3.GetObjectMetadataAsync("dates", "src")).LastModified!.Value.ToUniversalTime();
 
-        var unmodifiedSince = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.CopyObjectAsync(new CopyObjectRequest
+        var unmodifiedSince = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.CopyObjectAsync(new CopyObjectRequest
         {
             SourceBucket = "dates", SourceKey = "src", DestinationBucket = "dates", DestinationKey = "a", UnmodifiedSinceDate = modified.AddHours(-1),
         }));
-        var modifiedSince = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.CopyObjectAsync(new CopyObjectRequest
+        var modifiedSince = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.CopyObjectAsync(new CopyObjectRequest
         {
             SourceBucket = "dates", SourceKey = "src", DestinationBucket = "dates", DestinationKey = "b", ModifiedSinceDate = modified.AddHours(1),
         }));
-        await _s3.CopyObjectAsync(new CopyObjectRequest
+        await S3.CopyObjectAsync(new CopyObjectRequest
         {
             SourceBucket = "dates", SourceKey = "src", DestinationBucket = "dates", DestinationKey = "c", ModifiedSinceDate = modified.AddHours(-1),
         });
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, unmodifiedSince.StatusCode);
         Assert.Equal(HttpStatusCode.PreconditionFailed, modifiedSince.StatusCode);
-        var keys = await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "dates" });
+        var keys = await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "dates" });
         Assert.Equal(["c", "src"], keys.S3Objects.Select(o => o.Key));
     }
 
     [Fact]
     public async Task ListObjectsV1_MarkerPagingWithDelimiter_SdkRoundTrip()
     {
-        await _s3.PutBucketAsync("listv1");
+        await S3.PutBucketAsync("listv1");
         string[] keys = ["a", "b/1", "b/2", "c", "d/1", "e"];
         foreach (var key in keys)
         {
-            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "listv1", Key = key, ContentBody = key });
+            await S3.PutObjectAsync(new PutObjectRequest { BucketName = "listv1", Key = key, ContentBody = key });
         }
 
         var seen = new List<string>();
@@ -163,7 +149,7 @@ public sealed class S3CompatibilityTests : IAsyncLifetime
         var pages = 0;
         while (true)
         {
-            var page = await _s3.ListObjectsAsync(request);
+            var page = await S3.ListObjectsAsync(request);
             pages++;
             seen.AddRange((page.S3Objects ?? []).Select(o => o.Key));
             seen.AddRange(page.CommonPrefixes ?? []);
@@ -173,7 +159,7 @@ public sealed class S3CompatibilityTests : IAsyncLifetime
             }
             request.Marker = page.NextMarker;
         }
-        var flat = await _s3.ListObjectsAsync(new ListObjectsRequest { BucketName = "listv1", Prefix = "b/" });
+        var flat = await S3.ListObjectsAsync(new ListObjectsRequest { BucketName = "listv1", Prefix = "b/" });
 
         Assert.Equal(["a", "b/", "c", "d/", "e"], seen);
         Assert.Equal(3, pages);
@@ -184,11 +170,11 @@ public sealed class S3CompatibilityTests : IAsyncLifetime
     [Fact]
     public async Task GetBucketLocation_LocationConstraint_ReportedBack()
     {
-        await _s3.PutBucketAsync("classic");
-        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = "european", BucketRegionName = "eu-central-1" });
+        await S3.PutBucketAsync("classic");
+        await S3.PutBucketAsync(new PutBucketRequest { BucketName = "european", BucketRegionName = "eu-central-1" });
 
-        var classic = await _s3.GetBucketLocationAsync("classic");
-        var european = await _s3.GetBucketLocationAsync("european");
+        var classic = await S3.GetBucketLocationAsync("classic");
+        var european = await S3.GetBucketLocationAsync("european");
 
         // S3 reports us-east-1 as an empty constraint, which the SDK maps to its us-east-1 region.
         Assert.True(string.IsNullOrEmpty(classic.Location?.Value) || classic.Location.Value == "us-east-1", classic.Location?.Value);
@@ -260,7 +246,7 @@ public sealed class S3CompatibilityTests : IAsyncLifetime
     }
 
     private Task<CopyPartResponse> CopyPartAsync(string uploadId, int partNumber, string sourceKey, long first, long last, string bucket = "parts") =>
-        _s3.CopyPartAsync(new CopyPartRequest
+        S3.CopyPartAsync(new CopyPartRequest
         {
             SourceBucket = bucket == "parts" ? "sources" : bucket,
             SourceKey = sourceKey,
