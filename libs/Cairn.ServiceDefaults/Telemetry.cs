@@ -14,6 +14,8 @@ public static class Telemetry
 {
     public const string SourcePattern = "Cairn.*";
 
+    private const string KestrelMemoryPoolMeter = "Microsoft.AspNetCore.MemoryPool";
+
     private static readonly string[] QuietCategories = ["Microsoft.AspNetCore", "System.Net.Http.HttpClient", "Grpc"];
 
     internal static void AddCairnTelemetry(this WebApplicationBuilder builder, ServiceIdentity identity)
@@ -40,23 +42,27 @@ public static class Telemetry
             o.IncludeScopes = true;
         });
 
+        // Spans are only made when something collects them: with no OTLP endpoint every request would still build
+        // and tag an Activity per hop (a 1 MiB GET is five of them) for nobody.
+        var exportsTraces = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(identity.ServiceName, serviceNamespace: "cairn", serviceInstanceId: identity.InstanceId))
-            .WithTracing(t => t
-                .AddSource(SourcePattern)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsPlatformPath(ctx.Request.Path))
-                .AddGrpcClientInstrumentation()
-                .AddHttpClientInstrumentation())
             .WithMetrics(m => m
                 .AddMeter(SourcePattern)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
+                // Kestrel's memory pool counts every 4 KiB block rented and returned: two measurements per 4 KiB of
+                // every response body, a visible share of the data path's CPU for a figure nobody charts.
+                .AddView(instrument => instrument.Meter.Name == KestrelMemoryPoolMeter ? MetricStreamConfiguration.Drop : null)
                 .AddPrometheusExporter());
-
-        // OTLP (Jaeger, an OpenTelemetry collector) only when an endpoint is configured.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exportsTraces)
         {
+            otel.WithTracing(t => t
+                .AddSource(SourcePattern)
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsPlatformPath(ctx.Request.Path))
+                .AddGrpcClientInstrumentation()
+                .AddHttpClientInstrumentation());
             otel.UseOtlpExporter();
         }
     }

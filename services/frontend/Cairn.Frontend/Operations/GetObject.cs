@@ -3,6 +3,7 @@ using Cairn.Frontend.DataPath;
 using Cairn.Frontend.Http;
 using Cairn.Namespace.V1;
 using Cairn.S3.Protocol;
+using Cairn.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Cairn.Frontend.Operations;
@@ -83,7 +84,7 @@ public sealed class GetObject(IObjectMetadataStore metadata, BucketAccess access
     {
         try
         {
-            await reader.CopyRangeAsync(version, offset, length, request.Response.Body, request.Aborted);
+            await reader.CopyRangeAsync(version, offset, length, request.Response.BodyWriter.AsWholeSegmentStream(), request.Aborted);
         }
         catch (S3Exception) when (request.Response.HasStarted)
         {

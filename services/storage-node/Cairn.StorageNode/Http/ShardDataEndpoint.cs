@@ -1,3 +1,4 @@
+using Cairn.ServiceDefaults.Http;
 using Cairn.StorageNode.Disks;
 using Cairn.StorageNode.Grpc;
 using Cairn.StorageNode.Shards;
@@ -49,6 +50,8 @@ public static class ShardDataEndpoint
             }
 
             http.Response.ContentType = ShardDataFrame.ContentType;
+            // Headers first: Kestrel copies bytes written before the status line over in 4 KiB blocks afterwards.
+            await http.Response.StartAsync(ct);
             var body = http.Response.BodyWriter;
             long sent = offset;
             try
@@ -57,7 +60,8 @@ public static class ShardDataEndpoint
                 {
                     ShardDataFrame.WriteHeader(body.GetSpan(ShardDataFrame.HeaderBytes), block.Offset, (uint)block.Data.Length, block.Crc32C);
                     body.Advance(ShardDataFrame.HeaderBytes);
-                    await body.WriteAsync(block.Data, ct);
+                    body.WriteWhole(block.Data.Span);
+                    await body.FlushAsync(ct);
                     sent = block.Offset + block.Data.Length;
                 }
             }

@@ -1,0 +1,83 @@
+using System.IO.Pipelines;
+
+namespace Cairn.ServiceDefaults.Http;
+
+/// <summary>
+/// Large response writes in one pipe segment each. Kestrel's PipeWriter.Write and its response Stream copy a
+/// block into 4 KiB pool blocks, taking the pipe's lock for each while the socket sender takes it to drain, and
+/// counting each block in and out of the pool: for a 1 MiB block that is 256 lock round-trips. Asking the pipe for
+/// the whole block at once gets one (array-pool) segment: one lock, one copy.
+/// </summary>
+public static class WholeSegmentWrites
+{
+    /// <summary>Copies <paramref name="data"/> into the writer, in one segment when the writer can give one.</summary>
+    public static void WriteWhole(this PipeWriter writer, ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var into = writer.GetSpan(data.Length);
+            var n = Math.Min(into.Length, data.Length);
+            data[..n].CopyTo(into);
+            writer.Advance(n);
+            data = data[n..];
+        }
+    }
+
+    /// <summary>
+    /// A write-only Stream over a response PipeWriter whose every write is a whole-segment write and a flush. The first
+    /// write flushes the (empty) writer first: Kestrel holds bytes written before the status line in a side buffer and
+    /// copies them over in 4 KiB blocks once it writes the headers, which would undo the point for the first block.
+    /// </summary>
+    public static Stream AsWholeSegmentStream(this PipeWriter writer) => new WholeSegmentStream(writer);
+
+    private sealed class WholeSegmentStream(PipeWriter writer) : Stream
+    {
+        private bool _started;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_started)
+            {
+                _started = true;
+                await FlushOrThrowAsync(cancellationToken);
+            }
+
+            writer.WriteWhole(buffer.Span);
+            // The flush is where the pipe applies back-pressure (Kestrel's response buffer limit).
+            await FlushOrThrowAsync(cancellationToken);
+        }
+
+        private async ValueTask FlushOrThrowAsync(CancellationToken ct)
+        {
+            if ((await writer.FlushAsync(ct)).IsCanceled)
+            {
+                throw new OperationCanceledException(ct);
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("response bodies are written asynchronously");
+
+        public override async Task FlushAsync(CancellationToken cancellationToken) => await writer.FlushAsync(cancellationToken);
+
+        public override void Flush() => throw new NotSupportedException("response bodies are flushed asynchronously");
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
