@@ -98,11 +98,86 @@ public sealed class ShardDataReadTests : IClassFixture<StorageNodeServiceTests.N
         Assert.Equal(data[..1000], await ReadHttp("bulk-corrupt", 0, 1000, disk: 1));
     }
 
+    [Theory]
+    [InlineData(0, 0, 1000)]   // buffers that are exactly the node's blocks: read in place
+    [InlineData(0, 0, 2000)]   // two blocks per buffer
+    [InlineData(0, 0, 700)]    // buffers smaller than a block: buffered
+    [InlineData(250, 3000, 1000)] // a range that starts inside a block: buffered, then misaligned buffers
+    [InlineData(1000, 2500, 1500)]
+    public async Task ShardDataCursor_ReadExactly_EqualsReadShardWhateverTheBufferSize(long offset, long length, int bufferBytes)
+    {
+        byte[] data = ShardData.Bytes((3 * BlockSize) + 500, 23);
+        await Write("cursor-range", data);
+        long total = length == 0 ? data.Length - offset : length;
+
+        await using var cursor = await ShardDataCursor.OpenAsync(_clients.DataClient(_factory.DataUrl), _factory.DataUrl, _factory.DiskIds[0], "cursor-range", offset, length, CancellationToken.None);
+        using var result = new MemoryStream();
+        var buffer = new byte[bufferBytes];
+        while (result.Length < total)
+        {
+            var chunk = buffer.AsMemory(0, (int)Math.Min(bufferBytes, total - result.Length));
+            await cursor.ReadExactlyAsync(chunk, CancellationToken.None);
+            result.Write(chunk.Span);
+        }
+
+        Assert.Equal(await ReadGrpc("cursor-range", offset, length), result.ToArray());
+        Assert.Equal(offset + total, cursor.Position);
+        await Assert.ThrowsAsync<ShardCorruptException>(async () => await cursor.ReadExactlyAsync(new byte[1], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ShardDataCursor_CorruptBlockReadInPlace_IsShardCorrupt()
+    {
+        byte[] data = ShardData.Bytes(2000, 29);
+        await Write("cursor-corrupt", data, disk: 1);
+        var (file, at) = ShardData.Locate(_factory.DiskPaths[1], data[^100..]);
+        ShardData.Flip(file, at + 60);
+
+        await using var cursor = await ShardDataCursor.OpenAsync(_clients.DataClient(_factory.DataUrl), _factory.DataUrl, _factory.DiskIds[1], "cursor-corrupt", 0, 0, CancellationToken.None);
+        var first = new byte[BlockSize];
+        await cursor.ReadExactlyAsync(first, CancellationToken.None);
+        Assert.Equal(data[..BlockSize], first);
+        await Assert.ThrowsAsync<ShardCorruptException>(async () => await cursor.ReadExactlyAsync(new byte[BlockSize], CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task ShardDataCursor_MalformedBody_IsShardCorrupt(string kind)
+    {
+        var (body, length) = MalformedBody(kind);
+        using var http = new HttpClient(new FixedResponse(HttpStatusCode.OK, body));
+
+        await Assert.ThrowsAsync<ShardCorruptException>(async () =>
+        {
+            await using var cursor = await ShardDataCursor.OpenAsync(http, "http://node", "d", "s", 0, length, CancellationToken.None);
+            await cursor.ReadExactlyAsync(new byte[2 * BlockSize], CancellationToken.None);
+        });
+    }
+
     public static TheoryData<string> MalformedBodies => new() { "bad-crc", "gap", "truncated-data", "truncated-header", "oversized", "short-stream", "no-end-frame", "error-frame" };
 
     [Theory]
     [MemberData(nameof(MalformedBodies))]
     public async Task ShardDataReader_MalformedBody_IsShardCorrupt(string kind)
+    {
+        var (body, length) = MalformedBody(kind);
+        using var http = new HttpClient(new FixedResponse(HttpStatusCode.OK, body));
+        await Assert.ThrowsAsync<ShardCorruptException>(() => Drain(ShardDataReader.ReadAsync(http, "http://node", "d", "s", 0, length, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task ShardDataReader_UnreachableNode_IsUnavailable()
+    {
+        using var http = new HttpClient();
+        int port = FreePort();
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Drain(ShardDataReader.ReadAsync(http, $"http://127.0.0.1:{port}", "d", "s", 0, 0, CancellationToken.None)));
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+
+    /// <summary>A body broken in the named way, and the length to ask for.</summary>
+    private static (byte[] Body, long Length) MalformedBody(string kind)
     {
         var block = ShardData.Bytes(BlockSize, 3);
         var body = new MemoryStream();
@@ -127,19 +202,7 @@ public sealed class ShardDataReadTests : IClassFixture<StorageNodeServiceTests.N
             case "error-frame": Frame(0, block, Crc32C.Compute(block)); body.Write(ShardDataFrame.ErrorFrame(StatusCode.DataLoss, "block 1: bad")); break;
         }
 
-        using var http = new HttpClient(new FixedResponse(HttpStatusCode.OK, body.ToArray()));
-        await Assert.ThrowsAsync<ShardCorruptException>(() => Drain(ShardDataReader.ReadAsync(http, "http://node", "d", "s", 0, length, CancellationToken.None)));
-    }
-
-    [Fact]
-    public async Task ShardDataReader_UnreachableNode_IsUnavailable()
-    {
-        using var http = new HttpClient();
-        int port = FreePort();
-
-        var ex = await Assert.ThrowsAsync<RpcException>(() => Drain(ShardDataReader.ReadAsync(http, $"http://127.0.0.1:{port}", "d", "s", 0, 0, CancellationToken.None)));
-
-        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        return (body.ToArray(), length);
     }
 
     private async Task Write(string shardId, byte[] data, int disk = 0)

@@ -49,6 +49,62 @@ public sealed class GrpcShardStorage(StorageNodeClients clients) : IShardStorage
         }
     }
 
+    public IShardReadCursor OpenCursor(string endpoint, string diskId, string shardId, long offset, long length, CancellationToken ct) =>
+        new DataUrlCursor(this, clients, endpoint, diskId, shardId, offset, length, ct);
+
+    /// <summary>
+    /// Over the node's bulk read when it offers one (blocks read straight into the caller's buffers), else over
+    /// ReadShard; which one is decided at the first read.
+    /// </summary>
+    private sealed class DataUrlCursor(GrpcShardStorage storage, StorageNodeClients clients, string endpoint, string diskId, string shardId, long offset, long length, CancellationToken ct)
+        : IShardReadCursor
+    {
+        private ShardDataCursor? _data;
+        private IShardReadCursor? _fallback;
+
+        public async ValueTask ReadExactlyAsync(Memory<byte> into, CancellationToken readCt)
+        {
+            if (_fallback is not null)
+            {
+                await _fallback.ReadExactlyAsync(into, readCt);
+                return;
+            }
+
+            try
+            {
+                if (_data is null)
+                {
+                    if (await clients.DataUrlAsync(endpoint) is not { } dataUrl)
+                    {
+                        _fallback = new EnumeratedShardReadCursor(storage.ReadAsync(endpoint, diskId, shardId, offset, length, ct).GetAsyncEnumerator(ct));
+                        await _fallback.ReadExactlyAsync(into, readCt);
+                        return;
+                    }
+                    _data = await ShardDataCursor.OpenAsync(clients.DataClient(dataUrl), dataUrl, diskId, shardId, offset, length, ct);
+                }
+                await _data.ReadExactlyAsync(into, readCt);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && _fallback is null)
+            {
+                // As in ReadAsync: a node restarted on another port is asked for its data URL afresh.
+                clients.ForgetDataUrl(endpoint);
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_data is not null)
+            {
+                await _data.DisposeAsync();
+            }
+            if (_fallback is not null)
+            {
+                await _fallback.DisposeAsync();
+            }
+        }
+    }
+
     private sealed class Write(ShardWriter writer) : IShardWrite
     {
         public Task WriteBlockAsync(ReadOnlyMemory<byte> block, CancellationToken ct) => writer.WriteBlockAsync(block, ct);

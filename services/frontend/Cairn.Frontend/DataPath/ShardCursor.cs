@@ -11,14 +11,13 @@ namespace Cairn.Frontend.DataPath;
 internal sealed class ShardCursor : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cts;
-    private readonly IAsyncEnumerator<ReadOnlyMemory<byte>> _chunks;
-    private ReadOnlyMemory<byte> _pending;
+    private readonly IShardReadCursor _read;
     private bool _broken;
 
     public ShardCursor(IShardStorage storage, string endpoint, string diskId, string shardId, long offset, long end, CancellationToken ct)
     {
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _chunks = storage.ReadAsync(endpoint, diskId, shardId, offset, end - offset, _cts.Token).GetAsyncEnumerator(_cts.Token);
+        _read = storage.OpenCursor(endpoint, diskId, shardId, offset, end - offset, _cts.Token);
         Position = offset;
     }
 
@@ -33,23 +32,7 @@ internal sealed class ShardCursor : IAsyncDisposable
     {
         _broken = true; // until the block is complete
         await using var cancel = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), _cts);
-        var filled = 0;
-        while (filled < into.Length)
-        {
-            if (_pending.IsEmpty)
-            {
-                if (!await _chunks.MoveNextAsync())
-                {
-                    throw new ShardCorruptException("shard ended before the stripe it must hold");
-                }
-                _pending = _chunks.Current;
-                continue;
-            }
-            var n = Math.Min(_pending.Length, into.Length - filled);
-            _pending[..n].CopyTo(into[filled..]);
-            _pending = _pending[n..];
-            filled += n;
-        }
+        await _read.ReadExactlyAsync(into, _cts.Token);
         Position += into.Length;
         _broken = false;
     }
@@ -59,7 +42,7 @@ internal sealed class ShardCursor : IAsyncDisposable
         await _cts.CancelAsync();
         try
         {
-            await _chunks.DisposeAsync();
+            await _read.DisposeAsync();
         }
         catch (Exception)
         {
