@@ -55,6 +55,7 @@ public class ErasureCodedDataPathTests
         }
 
         Assert.Equal(data, await _harness.ReadAsync(version));
+        Assert.Equal(data, await _harness.ReadCopyingAsync(version));
         Assert.Equal(0, _harness.Metrics.DecodedStripes);
     }
 
@@ -208,6 +209,7 @@ public class ErasureCodedDataPathTests
         }
 
         Assert.Equal(data, await _harness.ReadAsync(version));
+        Assert.Equal(data, await _harness.ReadCopyingAsync(version));
         Assert.Equal(data.AsSpan(B, 2 * StripeBytes).ToArray(), await _harness.ReadAsync(version, B, 2 * StripeBytes));
         if (lost.Any(i => i < 4))
         {

@@ -13,6 +13,7 @@ public static class WholeSegmentWrites
     /// <summary>Copies <paramref name="data"/> into the writer, in one segment when the writer can give one.</summary>
     public static void WriteWhole(this PipeWriter writer, ReadOnlySpan<byte> data)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         while (!data.IsEmpty)
         {
             var into = writer.GetSpan(data.Length);
@@ -23,61 +24,75 @@ public static class WholeSegmentWrites
         }
     }
 
-    /// <summary>
-    /// A write-only Stream over a response PipeWriter whose every write is a whole-segment write and a flush. The first
-    /// write flushes the (empty) writer first: Kestrel holds bytes written before the status line in a side buffer and
-    /// copies them over in 4 KiB blocks once it writes the headers, which would undo the point for the first block.
-    /// </summary>
-    public static Stream AsWholeSegmentStream(this PipeWriter writer) => new WholeSegmentStream(writer);
+    /// <summary>A write-only Stream over a response PipeWriter whose every write is a whole-segment write and a flush.</summary>
+    public static WholeSegmentStream AsWholeSegmentStream(this PipeWriter writer) => new(writer);
+}
 
-    private sealed class WholeSegmentStream(PipeWriter writer) : Stream
+/// <summary>
+/// A write-only Stream over a response PipeWriter whose every write is a whole-segment write and a flush. The first
+/// write flushes the (empty) writer first: Kestrel holds bytes written before the status line in a side buffer and
+/// copies them over in 4 KiB blocks once it writes the headers, which would undo the point for the first block.
+/// Once started, a producer can also fill the writer's memory in place (<see cref="Writer"/>'s GetMemory, then
+/// <see cref="AdvanceAndFlushAsync"/>), saving the copy.
+/// </summary>
+public sealed class WholeSegmentStream(PipeWriter writer) : Stream
+{
+    /// <summary>The underlying writer, for in-place fills once <see cref="Started"/>.</summary>
+    public PipeWriter Writer => writer;
+
+    /// <summary>Whether the first write has gone out (before that, memory from Kestrel's writer is a side buffer).</summary>
+    public bool Started { get; private set; }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>Commits <paramref name="bytes"/> filled in place in <see cref="Writer"/>'s memory and flushes them.</summary>
+    public async ValueTask AdvanceAndFlushAsync(int bytes, CancellationToken ct)
     {
-        private bool _started;
+        writer.Advance(bytes);
+        await FlushOrThrowAsync(ct);
+    }
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!Started)
         {
-            if (!_started)
-            {
-                _started = true;
-                await FlushOrThrowAsync(cancellationToken);
-            }
-
-            writer.WriteWhole(buffer.Span);
-            // The flush is where the pipe applies back-pressure (Kestrel's response buffer limit).
+            Started = true;
             await FlushOrThrowAsync(cancellationToken);
         }
 
-        private async ValueTask FlushOrThrowAsync(CancellationToken ct)
+        writer.WriteWhole(buffer.Span);
+        // The flush is where the pipe applies back-pressure (Kestrel's response buffer limit).
+        await FlushOrThrowAsync(cancellationToken);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("response bodies are written asynchronously");
+
+    public override async Task FlushAsync(CancellationToken cancellationToken) => await writer.FlushAsync(cancellationToken);
+
+    public override void Flush() => throw new NotSupportedException("response bodies are flushed asynchronously");
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private async ValueTask FlushOrThrowAsync(CancellationToken ct)
+    {
+        if ((await writer.FlushAsync(ct)).IsCanceled)
         {
-            if ((await writer.FlushAsync(ct)).IsCanceled)
-            {
-                throw new OperationCanceledException(ct);
-            }
+            throw new OperationCanceledException(ct);
         }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("response bodies are written asynchronously");
-
-        public override async Task FlushAsync(CancellationToken cancellationToken) => await writer.FlushAsync(cancellationToken);
-
-        public override void Flush() => throw new NotSupportedException("response bodies are flushed asynchronously");
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

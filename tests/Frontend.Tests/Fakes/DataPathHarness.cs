@@ -3,6 +3,7 @@ using Cairn.Frontend.DataPath;
 using Cairn.Frontend.DataPath.Steering;
 using Cairn.Frontend.Telemetry;
 using Cairn.Namespace.V1;
+using Cairn.ServiceDefaults.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -47,7 +48,26 @@ public sealed class DataPathHarness
         return version;
     }
 
+    /// <summary>Reads as GetObject does: into a response pipe (whole stripes after the first are fetched in place).</summary>
     public async Task<byte[]> ReadAsync(ObjectVersion version, long offset = 0, long? length = null)
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        var output = new MemoryStream();
+        var drain = pipe.Reader.CopyToAsync(output);
+        try
+        {
+            await Reader().CopyRangeAsync(version, offset, length ?? ((long)version.Size - offset), pipe.Writer.AsWholeSegmentStream(), CancellationToken.None);
+        }
+        finally
+        {
+            await pipe.Writer.CompleteAsync();
+            await drain;
+        }
+        return output.ToArray();
+    }
+
+    /// <summary>Reads into a plain Stream (as UploadPartCopy does): every block is copied out.</summary>
+    public async Task<byte[]> ReadCopyingAsync(ObjectVersion version, long offset = 0, long? length = null)
     {
         var output = new MemoryStream();
         await Reader().CopyRangeAsync(version, offset, length ?? ((long)version.Size - offset), output, CancellationToken.None);

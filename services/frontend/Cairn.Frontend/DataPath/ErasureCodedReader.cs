@@ -5,6 +5,7 @@ using Cairn.Frontend.DataPath.Steering;
 using Cairn.Frontend.Telemetry;
 using Cairn.Placement.V1;
 using Cairn.S3.Protocol;
+using Cairn.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 
 namespace Cairn.Frontend.DataPath;
@@ -52,6 +53,12 @@ public sealed class ErasureCodedReader(
         await using var read = new StripeRead(context, ranking);
         foreach (var slice in slices)
         {
+            if (destination is WholeSegmentStream { Started: true } response && read.IsWholeStripe(slice)
+                && await TryFetchIntoResponseAsync(read, slice, k, response, ct))
+            {
+                continue;
+            }
+
             var blocks = await read.FetchAsync(slice, ct);
             foreach (var block in slice.Blocks)
             {
@@ -60,6 +67,25 @@ public sealed class ErasureCodedReader(
                 metrics.AddBytesOut(bytes.Length);
             }
         }
+    }
+
+    /// <summary>
+    /// A whole stripe read straight into the response's buffer (no copy on the way out). Only once the response has
+    /// started: before that a failure must still become an S3 error, and Kestrel's memory would be a side buffer.
+    /// </summary>
+    private async Task<bool> TryFetchIntoResponseAsync(StripeRead read, StripeSlice slice, int k, WholeSegmentStream response, CancellationToken ct)
+    {
+        var bytes = k * slice.BlockSize;
+        var into = response.Writer.GetMemory(bytes);
+        if (into.Length < bytes)
+        {
+            return false; // nothing advanced: the copying path writes as before
+        }
+
+        await read.FetchIntoAsync(slice, into[..bytes], ct);
+        await response.AdvanceAndFlushAsync(bytes, ct);
+        metrics.AddBytesOut(bytes);
+        return true;
     }
 
     /// <summary>Shard i of the layout with its disk (null when placement no longer knows the disk: unreadable).</summary>

@@ -18,6 +18,7 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
     private readonly bool[] _failed = context.Shards.Select(s => s.Disk is null).ToArray();
     private readonly byte[]?[] _slots = new byte[]?[context.Codec.TotalShards];
     private readonly ShardCursor?[] _cursors = new ShardCursor?[context.Codec.TotalShards];
+    private Memory<byte>[]? _into; // data blocks of the stripe being fetched in place (FetchIntoAsync)
 
     /// <summary>
     /// Reads the stripe and returns its data blocks (index 0..k-1, each <c>slice.BlockSize</c> bytes; those
@@ -25,20 +26,65 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
     /// </summary>
     public async Task<Memory<byte>[]> FetchAsync(StripeSlice slice, CancellationToken ct)
     {
-        var needed = slice.Blocks.Select(x => x.Shard).ToArray();
-        var arrived = await RaceAsync(slice, needed, ct);
-        var b = slice.BlockSize;
-        if (!needed.All(j => arrived[j]))
-        {
-            Decode(arrived, b);
-            context.Metrics.DecodedStripe();
-        }
+        await FetchCoreAsync(slice, ct);
         var blocks = new Memory<byte>[_k];
         for (var j = 0; j < _k; j++)
         {
-            blocks[j] = Slot(j).AsMemory(0, b);
+            blocks[j] = Slot(j).AsMemory(0, slice.BlockSize);
         }
         return blocks;
+    }
+
+    /// <summary>
+    /// Reads a whole stripe (<see cref="IsWholeStripe"/>) with its k data blocks landing back to back in
+    /// <paramref name="into"/> (k * BlockSize bytes, e.g. the response's own buffer): shard reads and any decode
+    /// write there directly, so the bytes are not copied again on their way out. Every read that could still write
+    /// has finished when this returns; on a failure <paramref name="into"/> holds garbage and must not be sent.
+    /// </summary>
+    public async Task FetchIntoAsync(StripeSlice slice, Memory<byte> into, CancellationToken ct)
+    {
+        _into = new Memory<byte>[_k];
+        for (var j = 0; j < _k; j++)
+        {
+            _into[j] = into.Slice(j * slice.BlockSize, slice.BlockSize);
+        }
+        try
+        {
+            await FetchCoreAsync(slice, ct);
+        }
+        finally
+        {
+            _into = null;
+        }
+    }
+
+    /// <summary>True when the slice is the whole stripe: every data block, whole, in order.</summary>
+    public bool IsWholeStripe(StripeSlice slice)
+    {
+        if (slice.Blocks.Count != _k)
+        {
+            return false;
+        }
+        for (var j = 0; j < _k; j++)
+        {
+            var block = slice.Blocks[j];
+            if (block.Shard != j || block.OffsetInBlock != 0 || block.Length != slice.BlockSize)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private async Task FetchCoreAsync(StripeSlice slice, CancellationToken ct)
+    {
+        var needed = slice.Blocks.Select(x => x.Shard).ToArray();
+        var arrived = await RaceAsync(slice, needed, ct);
+        if (!needed.All(j => arrived[j]))
+        {
+            Decode(arrived, slice.BlockSize);
+            context.Metrics.DecodedStripe();
+        }
     }
 
     /// <summary>
@@ -186,7 +232,7 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
 
     private async Task ReadBlockAsync(int index, StripeSlice slice, CancellationToken requestCt, CancellationToken ct)
     {
-        var block = Slot(index).AsMemory(0, slice.BlockSize);
+        var block = Block(index, slice.BlockSize);
         var cursor = _cursors[index];
         if (cursor is null || cursor.Broken || cursor.Position != slice.ShardOffset)
         {
@@ -215,7 +261,7 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
         var shards = new Memory<byte>[_n];
         for (var i = 0; i < _n; i++)
         {
-            shards[i] = i < _k || arrived[i] ? Slot(i).AsMemory(0, blockSize) : Memory<byte>.Empty;
+            shards[i] = i < _k || arrived[i] ? Block(i, blockSize) : Memory<byte>.Empty;
         }
         context.Codec.ReconstructData(shards, arrived);
     }
@@ -229,6 +275,10 @@ internal sealed class StripeRead(StripeReadContext context, int[] ranking) : IAs
     }
 
     private byte[] Slot(int index) => _slots[index] ??= ArrayPool<byte>.Shared.Rent(context.BlockSize);
+
+    /// <summary>Where shard <paramref name="index"/>'s block of the current stripe goes: the caller's area for data blocks of an in-place fetch, else its pooled slot.</summary>
+    private Memory<byte> Block(int index, int blockSize) =>
+        _into is not null && index < _k ? _into[index] : Slot(index).AsMemory(0, blockSize);
 
     private string DiskId(int index) => context.Shards[index].Location.DiskId;
 
