@@ -167,9 +167,88 @@ public class ReadSteeringTests
         var read = harness.ReadAsync(version);
         Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20))));
         Assert.Equal(data, await read);
-        Assert.DoesNotContain(harness.Cluster.Reads, r => r.Shard == shards[2].ShardId);
+        // Disk 2 was touched once, by the probe nobody waited for (one block, at the first stripe).
+        var probe = Assert.Single(harness.Cluster.Reads, r => r.Shard == shards[2].ShardId);
+        Assert.Equal((0L, (long)B), (probe.Offset, probe.Length));
+        Assert.Equal(1, harness.Metrics.SlowDiskProbes);
         Assert.Equal(0, harness.Metrics.HedgedReads);
         Assert.Equal(1, harness.Metrics.SteeredReads);
+        harness.Cluster.GatedDisks[shards[2].DiskId].SetResult();
+    }
+
+    [Fact]
+    public void DiskLatencies_TryClaimProbe_OncePerIntervalAndOnlyForASlowDisk()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        var latencies = new DiskLatencies(Options.Create(new FrontendOptions
+        {
+            ReadSteering = new ReadSteeringOptions { HedgeMinSamples = 8, SlowFactor = 1.5, SlowMarginMs = 20, SlowProbeSeconds = 0.5 },
+        }), time);
+        for (var i = 0; i < 16; i++)
+        {
+            foreach (var disk in new[] { "a", "b", "c" })
+            {
+                latencies.Record(disk, TimeSpan.FromMilliseconds(5));
+            }
+
+            latencies.Record("slow", TimeSpan.FromMilliseconds(60));
+        }
+
+        Assert.False(latencies.TryClaimProbe("a"));
+        Assert.False(latencies.TryClaimProbe("never-read"));
+        var claims = new bool[16];
+        Parallel.For(0, claims.Length, i => claims[i] = latencies.TryClaimProbe("slow"));
+        Assert.Equal(1, claims.Count(c => c)); // racing readers: one probe
+        time.Advance(TimeSpan.FromMilliseconds(400));
+        Assert.False(latencies.TryClaimProbe("slow"));
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(latencies.TryClaimProbe("slow"));
+    }
+
+    [Fact]
+    public async Task ErasureCodedRead_ProbesOfASlowDisk_KeepTheVerdictWhileSlowAndClearItOnceRecovered()
+    {
+        var harness = Harness(hedge: true);
+        harness.Options.ReadSteering.HedgeMinSamples = 4;
+        harness.Options.ReadSteering.SlowVerdictSeconds = 10;
+        harness.Options.ReadSteering.SlowProbeSeconds = 1;
+        var data = DataPathHarness.Payload(StripeBytes);
+        var version = await harness.StoreAsync(data);
+        var shards = version.Parts[0].Layout.Shards;
+        var slow = shards[1].DiskId;
+        foreach (var shard in shards)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                harness.Latencies.Record(shard.DiskId, TimeSpan.FromMilliseconds(shard.Index == 1 ? 200 : 2));
+            }
+        }
+
+        // Twenty seconds of reads, one per second: each second's probe takes 200 ms on the slow disk.
+        for (var second = 0; second < 20; second++)
+        {
+            var gate = harness.Cluster.GatedDisks[slow] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            harness.Cluster.Reads.Clear();
+            Assert.Equal(data, await harness.ReadAsync(version));
+            Assert.Equal(1, harness.Cluster.Reads.Count(r => r.Disk == slow)); // the probe, never the read itself
+            harness.Time.Advance(TimeSpan.FromMilliseconds(200));
+            gate.SetResult();
+            await AdvanceUntil(harness, () => harness.Metrics.SlowDiskProbes == second + 1 && harness.Latencies.IsSlow(slow));
+            harness.Time.Advance(TimeSpan.FromMilliseconds(800));
+        }
+
+        Assert.True(harness.Latencies.IsSlow(slow)); // 20 s > the 10 s lapse: the probes kept it current
+
+        // The disk recovers: its probes come back fast and the verdict clears without a request ever waiting on it.
+        harness.Cluster.GatedDisks.TryRemove(slow, out _);
+        for (var second = 0; second < 40 && harness.Latencies.IsSlow(slow); second++)
+        {
+            await harness.ReadAsync(version);
+            await AdvanceUntil(harness, () => harness.Metrics.SlowDiskProbes == 20 + second + 1);
+            harness.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.False(harness.Latencies.IsSlow(slow));
     }
 
     [Fact]

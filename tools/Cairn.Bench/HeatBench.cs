@@ -8,19 +8,66 @@ using NamespaceApi = Cairn.Namespace.V1.Namespace;
 namespace Cairn.Bench;
 
 /// <summary>
-/// GETs of erasure-coded objects while one disk under them is slowed: once with read steering and hedging on,
-/// once off, each on a fresh stack with the same workload, so the ratio of p99s is what steering buys.
+/// GETs of erasure-coded objects while one disk under them is slowed, with read steering and hedging on and off. Both
+/// stacks run side by side with the same objects and the same slowed disk, and the workload alternates between them
+/// in short slices (ABBA order) for the warm-up and the measurement: on a shared machine whose load moves from second
+/// to second, both sides see the same load, so the ratio of p99s is what steering buys, not what the neighbours did.
 /// </summary>
 public static class HeatBench
 {
     public sealed record Result(string Mode, Report.Row Row, string SlowDisk, int ShardsOnSlowDisk);
 
-    public static async Task<Result> RunAsync(bool steering, long size, int concurrency, TimeSpan duration, TimeSpan warmup, int latencyMs, int objects, CancellationToken ct)
+    public static async Task<(Result On, Result Off)> RunAsync(
+        long size, int concurrency, TimeSpan duration, TimeSpan warmup, TimeSpan slice, int latencyMs, int objects, CancellationToken ct)
     {
-        var dir = Directory.CreateTempSubdirectory("cairn-heat-");
-        try
+        await using var on = await Side.StartAsync(steering: true, size, concurrency, latencyMs, objects, ct);
+        await using var off = await Side.StartAsync(steering: false, size, concurrency, latencyMs, objects, ct);
+        for (var warmed = TimeSpan.Zero; warmed < warmup; warmed += slice)
         {
-            await using var stack = await LocalStack.StartAsync(new StackOptions
+            await on.RunSliceAsync(slice, measured: false, ct);
+            await off.RunSliceAsync(slice, measured: false, ct);
+        }
+
+        var rounds = Math.Max(1, (int)Math.Ceiling(duration / slice));
+        for (var round = 0; round < rounds; round++)
+        {
+            var (first, second) = round % 2 == 0 ? (on, off) : (off, on);
+            await first.RunSliceAsync(slice, measured: true, ct);
+            await second.RunSliceAsync(slice, measured: true, ct);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round + 1}/{rounds}: on p99 {on.Stats.Percentile(99):F1} ms, off p99 {off.Stats.Percentile(99):F1} ms"));
+        }
+
+        return (on.Result(size, concurrency), off.Result(size, concurrency));
+    }
+
+    /// <summary>One stack (steering on or off) with its objects in place, its busiest disk slowed, and its measured GETs.</summary>
+    private sealed class Side : IAsyncDisposable
+    {
+        private readonly DirectoryInfo _dir;
+        private readonly LocalStack _stack;
+        private readonly Workload _workload;
+        private readonly bool _steering;
+        private TimeSpan _elapsed;
+
+        private Side(DirectoryInfo dir, LocalStack stack, Workload workload, bool steering)
+        {
+            _dir = dir;
+            _stack = stack;
+            _workload = workload;
+            _steering = steering;
+        }
+
+        public OpStats Stats { get; } = Workload.NewStats()[Operation.Get];
+
+        public string SlowDisk { get; private set; } = "";
+
+        public int ShardsOnSlowDisk { get; private set; }
+
+        public static async Task<Side> StartAsync(bool steering, long size, int concurrency, int latencyMs, int objects, CancellationToken ct)
+        {
+            var dir = Directory.CreateTempSubdirectory("cairn-heat-");
+            var stack = await LocalStack.StartAsync(new StackOptions
             {
                 S3Port = 0,
                 DataDir = dir.FullName,
@@ -30,22 +77,38 @@ public static class HeatBench
                     ["Cairn:ReadSteering:HedgeEnabled"] = steering ? "true" : "false",
                 },
             }, Console.Error, ct);
-            string slowDisk = "";
-            var onSlow = 0;
-            var workload = new WorkloadOptions
+            var workload = new Workload(new WorkloadOptions
             {
                 Endpoint = new Uri(stack.S3Endpoint), AccessKey = stack.Options.AccessKey, SecretKey = stack.Options.SecretKey,
-                Bucket = "cairn-heat", Op = Operation.Get, Sizes = [size], Concurrency = concurrency, Duration = duration, Objects = objects, Warmup = warmup,
-                BeforeMeasuring = async c => (slowDisk, onSlow) = await SlowTheBusiestDiskAsync(stack, "cairn-heat", objects, latencyMs, c),
-            };
-            using var run = new Workload(workload);
-            var stats = (await run.RunAsync(ct)).Single(s => s.Name == "GET");
-            var mode = steering ? "steering+hedging" : "plain";
-            return new Result(mode, Report.ToRow(mode, stats, size, concurrency, run.Elapsed), slowDisk, onSlow);
+                Bucket = "cairn-heat", Op = Operation.Get, Sizes = [size], Concurrency = concurrency, Objects = objects, Progress = false,
+            });
+            var side = new Side(dir, stack, workload, steering);
+            await workload.PrepareAsync(ct);
+            (side.SlowDisk, side.ShardsOnSlowDisk) = await SlowTheBusiestDiskAsync(stack, "cairn-heat", objects, latencyMs, ct);
+            return side;
         }
-        finally
+
+        public async Task RunSliceAsync(TimeSpan slice, bool measured, CancellationToken ct)
         {
-            dir.Delete(recursive: true);
+            var into = measured ? new Dictionary<Operation, OpStats> { [Operation.Get] = Stats } : Workload.NewStats();
+            var elapsed = await _workload.MeasureAsync(slice, into, progress: false, ct);
+            if (measured)
+            {
+                _elapsed += elapsed;
+            }
+        }
+
+        public Result Result(long size, int concurrency)
+        {
+            var mode = _steering ? "steering+hedging" : "plain";
+            return new Result(mode, Report.ToRow(mode, Stats, size, concurrency, _elapsed), SlowDisk, ShardsOnSlowDisk);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _workload.Dispose();
+            await _stack.DisposeAsync();
+            _dir.Delete(recursive: true);
         }
     }
 

@@ -10,8 +10,8 @@ using Cairn.DevStack;
 //                --vs-endpoint URL --vs-access-key K --vs-secret-key S [--vs-name N] runs the same workload against a
 //                yardstick in the same run and prints ours/theirs ratios
 //   get-vs-nginx [--size 64MiB -c 4 --duration 10 --warmup 30 --objects 16 --json F]: whole-stack GET against nginx serving the same bytes
-//   heat-get     [--size 1MiB -c 16 --duration 20 --warmup 30 --slow-ms 50 --objects 64]: GET p99 with one disk slowed,
-//                read steering and hedging on vs off (two fresh stacks, same workload)
+//   heat-get     [--size 1MiB -c 16 --duration 20 --warmup 30 --slice 3 --slow-ms 50 --objects 64]: GET p99 with one disk slowed,
+//                read steering and hedging on vs off (two stacks side by side, the workload alternating between them)
 var command = args.FirstOrDefault() ?? "help";
 var opts = ParseFlags(args.Skip(1).ToArray());
 using var cts = new CancellationTokenSource();
@@ -155,8 +155,8 @@ static async Task<int> HeatGetAsync(Dictionary<string, string> o, CancellationTo
     var latency = int.Parse(o.GetValueOrDefault("slow-ms") ?? "50", CultureInfo.InvariantCulture);
     var objects = int.Parse(o.GetValueOrDefault("objects") ?? "64", CultureInfo.InvariantCulture);
     var warmup = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("warmup") ?? "30", CultureInfo.InvariantCulture));
-    var on = await HeatBench.RunAsync(steering: true, size, concurrency, duration, warmup, latency, objects, ct);
-    var off = await HeatBench.RunAsync(steering: false, size, concurrency, duration, warmup, latency, objects, ct);
+    var slice = TimeSpan.FromSeconds(double.Parse(o.GetValueOrDefault("slice") ?? "3", CultureInfo.InvariantCulture));
+    var (on, off) = await HeatBench.RunAsync(size, concurrency, duration, warmup, slice, latency, objects, ct);
     Report.PrintTable([on.Row, off.Row]);
     var ratio = on.Row.P99Ms / off.Row.P99Ms;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -79,23 +79,13 @@ public sealed class Workload(WorkloadOptions options) : IDisposable
     })
     { Timeout = TimeSpan.FromMinutes(5) };
 
+    private string[]? _keys;
     private readonly S3Signer _signer = new(options.AccessKey, options.SecretKey);
     private readonly Dictionary<long, byte[]> _payloads = options.Sizes.Distinct().ToDictionary(s => s, s => RandomNumberGenerator.GetBytes((int)s));
 
     public async Task<IReadOnlyList<OpStats>> RunAsync(CancellationToken ct)
     {
-        var keys = Enumerable.Range(0, options.Objects).Select(i => $"obj/{i:D6}").ToArray();
-        if (!options.Raw)
-        {
-            await SendAsync(HttpMethod.Put, $"/{options.Bucket}", null, ct, allowConflict: true);
-        }
-
-        if (!options.Raw && options.Op is Operation.Get or Operation.Mixed or Operation.Delete or Operation.List)
-        {
-            await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
-                async (k, c) => await PutAsync(k, SizeFor(k), null, c));
-        }
-
+        await PrepareAsync(ct);
         if (options.BeforeMeasuring is { } before)
         {
             await before(ct);
@@ -103,38 +93,61 @@ public sealed class Workload(WorkloadOptions options) : IDisposable
 
         if (options.Warmup > TimeSpan.Zero)
         {
-            using var warm = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            warm.CancelAfter(options.Warmup);
-            var discarded = NewStats();
-            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(w => Task.Run(() => WorkerAsync(w, keys, discarded, warm.Token), CancellationToken.None)));
-            ct.ThrowIfCancellationRequested();
+            await MeasureAsync(options.Warmup, NewStats(), progress: false, ct);
         }
 
         var stats = NewStats();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(options.Duration);
-        var started = Stopwatch.StartNew();
-        var progress = options.Progress ? Task.Run(() => ShowProgressAsync(stats.Values, started, stop.Token), CancellationToken.None) : Task.CompletedTask;
-        var workers = Enumerable.Range(0, options.Concurrency).Select(w => Task.Run(() => WorkerAsync(w, keys, stats, stop.Token), CancellationToken.None));
-        await Task.WhenAll(workers);
-        await progress;
-        Elapsed = started.Elapsed;
+        Elapsed = await MeasureAsync(options.Duration, stats, options.Progress, ct);
         return stats.Values.Where(s => s.Count > 0 || s.Errors > 0).ToList();
     }
 
-    public TimeSpan Elapsed { get; private set; }
+    /// <summary>The bucket and the objects reads need.</summary>
+    public async Task PrepareAsync(CancellationToken ct)
+    {
+        if (!options.Raw)
+        {
+            await SendAsync(HttpMethod.Put, $"/{options.Bucket}", null, ct, allowConflict: true);
+        }
 
-    private static Dictionary<Operation, OpStats> NewStats() => new()
+        if (!options.Raw && options.Op is Operation.Get or Operation.Mixed or Operation.Delete or Operation.List)
+        {
+            await Parallel.ForEachAsync(Keys, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
+                async (k, c) => await PutAsync(k, SizeFor(k), null, c));
+        }
+    }
+
+    /// <summary>
+    /// Runs the workers for <paramref name="duration"/>, recording into <paramref name="stats"/>; returns the time until
+    /// the last worker stopped. No operation starts after the deadline and the ones in flight at it complete and count:
+    /// cutting them off would drop the slowest requests (those most likely to be in flight) from the percentiles.
+    /// </summary>
+    public async Task<TimeSpan> MeasureAsync(TimeSpan duration, Dictionary<Operation, OpStats> stats, bool progress, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stop.CancelAfter(duration);
+        var started = Stopwatch.StartNew();
+        var shown = progress ? Task.Run(() => ShowProgressAsync(stats.Values, started, stop.Token), CancellationToken.None) : Task.CompletedTask;
+        var workers = Enumerable.Range(0, options.Concurrency).Select(w => Task.Run(() => WorkerAsync(w, Keys, stats, stop.Token, ct), CancellationToken.None));
+        await Task.WhenAll(workers);
+        await shown;
+        return started.Elapsed;
+    }
+
+    public static Dictionary<Operation, OpStats> NewStats() => new()
     {
         [Operation.Put] = new("PUT"), [Operation.Get] = new("GET"), [Operation.Delete] = new("DELETE"), [Operation.List] = new("LIST"),
     };
 
-    private async Task WorkerAsync(int worker, string[] keys, Dictionary<Operation, OpStats> stats, CancellationToken ct)
+    private string[] Keys => _keys ??= Enumerable.Range(0, options.Objects).Select(i => $"obj/{i:D6}").ToArray();
+
+    public TimeSpan Elapsed { get; private set; }
+
+    private async Task WorkerAsync(int worker, string[] keys, Dictionary<Operation, OpStats> stats, CancellationToken stop, CancellationToken ct)
     {
         var rng = new Random(worker);
         var buffer = new byte[1024 * 1024];
         var n = 0;
-        while (!ct.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             var op = options.Op == Operation.Mixed ? PickMixed(rng) : options.Op;
             var key = op == Operation.Put || op == Operation.Delete ? $"w{worker}/{n++:D8}" : keys[rng.Next(keys.Length)];

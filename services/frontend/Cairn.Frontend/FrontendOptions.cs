@@ -76,6 +76,13 @@ public sealed class ReadSteeringOptions
     /// <summary>A slow verdict lapses when the disk has not been read for this long (s), so it is tried again.</summary>
     public double SlowVerdictSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// A disk judged slow is read once every this many seconds off the critical path (a probe nobody waits for), so
+    /// the verdict rests on fresh evidence: it holds while the disk stays slow and clears once it has recovered,
+    /// instead of lapsing and sending a burst of requests back to a still-slow disk. 0 turns probes off.
+    /// </summary>
+    public double SlowProbeSeconds { get; set; } = 0.5;
+
     /// <summary>A shard block read taking longer than this (ms) counts as failed, hedging or not.</summary>
     public double ReadTimeoutMs { get; set; } = 30_000;
 }

@@ -47,6 +47,10 @@ public sealed class ErasureCodedReader(
         {
             metrics.SteeredRead();
         }
+        if (steering.Enabled)
+        {
+            ProbeSlowDisks(shards, slices[0]);
+        }
 
         var context = new StripeReadContext(storage, Codecs.Get(k, m), shards, (int)layout.BlockSize, slices[^1].ShardOffset + slices[^1].BlockSize,
             latencies, steering, time, metrics, logger);
@@ -66,6 +70,49 @@ public sealed class ErasureCodedReader(
                 await destination.WriteAsync(bytes, ct);
                 metrics.AddBytesOut(bytes.Length);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads one block of each shard on a disk judged slow (at most one per disk per probe interval), off the
+    /// request's path: nobody waits for it, and its true latency keeps the disk's verdict current.
+    /// </summary>
+    private void ProbeSlowDisks(ShardSource[] shards, StripeSlice slice)
+    {
+        foreach (var shard in shards)
+        {
+            if (shard.Disk is { } disk && latencies.TryClaimProbe(disk.DiskId))
+            {
+                metrics.SlowDiskProbe();
+                _ = ProbeAsync(shard.Location.ShardId, disk, slice.ShardOffset, slice.BlockSize);
+            }
+        }
+    }
+
+    private async Task ProbeAsync(string shardId, DiskInfo disk, long offset, int bytes)
+    {
+        var timeout = TimeSpan.FromMilliseconds(options.Value.ReadSteering.ReadTimeoutMs);
+        using var cts = new CancellationTokenSource(timeout, time);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes);
+        var started = time.GetTimestamp();
+        try
+        {
+            await using var cursor = storage.OpenCursor(disk.Endpoint, disk.DiskId, shardId, offset, bytes, cts.Token);
+            await cursor.ReadExactlyAsync(buffer.AsMemory(0, bytes), cts.Token);
+            latencies.Record(disk.DiskId, time.GetElapsedTime(started));
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            latencies.Record(disk.DiskId, timeout); // at least this slow
+        }
+        catch (Exception ex)
+        {
+            // A failing disk is the read path's business (it fails over); a probe only measures.
+            FrontendLog.SlowDiskProbeFailed(logger, disk.DiskId, ex.Message);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -8,4 +8,7 @@ public static partial class FrontendLog
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Shard {ShardId} (index {Index}) on disk {DiskId} failed a read ({Reason}); the stripe is decoded from other shards")]
     public static partial void ShardReadFailed(ILogger logger, string shardId, int index, string diskId, string reason);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Debug, Message = "A probe of slow disk {DiskId} failed ({Reason})")]
+    public static partial void SlowDiskProbeFailed(ILogger logger, string diskId, string reason);
 }

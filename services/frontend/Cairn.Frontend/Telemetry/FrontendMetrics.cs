@@ -21,6 +21,7 @@ public sealed class FrontendMetrics : IDisposable
     private readonly Counter<long> _bytesOut;
     private readonly Counter<long> _degradedReads;
     private readonly Counter<long> _hedgedReads;
+    private readonly Counter<long> _slowDiskProbes;
     private readonly Counter<long> _decodedStripes;
     private readonly Counter<long> _steeredReads;
     private readonly ConcurrentDictionary<string, OperationSummary> _operations = new(StringComparer.Ordinal);
@@ -28,6 +29,7 @@ public sealed class FrontendMetrics : IDisposable
     private long _totalBytesOut;
     private long _totalDegradedReads;
     private long _totalHedgedReads;
+    private long _totalSlowDiskProbes;
     private long _totalDecodedStripes;
     private long _totalSteeredReads;
 
@@ -41,6 +43,7 @@ public sealed class FrontendMetrics : IDisposable
         _bytesOut = _meter.CreateCounter<long>("cairn.frontend.bytes_out", unit: "By", description: "Object bytes sent");
         _degradedReads = _meter.CreateCounter<long>("cairn.frontend.degraded_reads", description: "Shard reads that failed (corrupt, missing, down, timed out) and were replaced by another replica or shard");
         _hedgedReads = _meter.CreateCounter<long>("cairn.frontend.hedged_reads", description: "Shard reads slower than their disk's p95 that got a spare read alongside");
+        _slowDiskProbes = _meter.CreateCounter<long>("cairn.frontend.slow_disk_probes", description: "Reads of a disk judged slow made off the critical path to keep the verdict fresh");
         _decodedStripes = _meter.CreateCounter<long>("cairn.frontend.decoded_stripes", description: "Erasure-coded stripes served by decoding from parity");
         _steeredReads = _meter.CreateCounter<long>("cairn.frontend.steered_reads", description: "Erasure-coded reads whose first k shards include parity because a data disk was hot or down");
     }
@@ -49,6 +52,7 @@ public sealed class FrontendMetrics : IDisposable
     public long BytesOut => Interlocked.Read(ref _totalBytesOut);
     public long DegradedReads => Interlocked.Read(ref _totalDegradedReads);
     public long HedgedReads => Interlocked.Read(ref _totalHedgedReads);
+    public long SlowDiskProbes => Interlocked.Read(ref _totalSlowDiskProbes);
     public long DecodedStripes => Interlocked.Read(ref _totalDecodedStripes);
     public long SteeredReads => Interlocked.Read(ref _totalSteeredReads);
 
@@ -86,6 +90,12 @@ public sealed class FrontendMetrics : IDisposable
     {
         _hedgedReads.Add(1);
         Interlocked.Increment(ref _totalHedgedReads);
+    }
+
+    public void SlowDiskProbe()
+    {
+        _slowDiskProbes.Add(1);
+        Interlocked.Increment(ref _totalSlowDiskProbes);
     }
 
     public void DecodedStripe()

@@ -10,8 +10,9 @@ namespace Cairn.Frontend.DataPath.Steering;
 /// disk class (the median over disks of each disk's own p95), never below a floor, so one slow disk cannot teach
 /// the threshold that slow is normal, as a per-disk p95 would;</item>
 /// <item>the slow verdict: a disk whose recent median is well above the class median (<see cref="IsSlow"/>) is read
-/// around from the start (steering), not waited on and hedged on every read. A verdict expires when the disk has not been read for a
-/// while, so a recovered disk is tried again.</item>
+/// around from the start (steering), not waited on and hedged on every read. Probes (<see cref="TryClaimProbe"/>) keep
+/// reading it now and then off the critical path, so the verdict follows the disk; it also expires when the disk has
+/// not been read for a while (no traffic, no probes), so a recovered disk is tried again.</item>
 /// </list>
 /// Reads that lost a hedge race are recorded with the time they had taken when abandoned (a lower bound).
 /// </summary>
@@ -27,6 +28,23 @@ public sealed class DiskLatencies(IOptions<FrontendOptions> options, TimeProvide
     {
         _disks.GetOrAdd(diskId, _ => new LatencyWindow()).Add(elapsed.TotalMilliseconds, time.GetTimestamp());
         Interlocked.Increment(ref _samples);
+    }
+
+    /// <summary>
+    /// True at most once per <see cref="ReadSteeringOptions.SlowProbeSeconds"/> for a disk judged slow: the caller then
+    /// reads one block of it that nobody waits for and records how long it took.
+    /// </summary>
+    public bool TryClaimProbe(string diskId)
+    {
+        var every = options.Value.ReadSteering.SlowProbeSeconds;
+        if (every <= 0 || !IsSlow(diskId) || !_disks.TryGetValue(diskId, out var window))
+        {
+            return false;
+        }
+
+        var now = time.GetTimestamp();
+        var last = window.LastProbeAt;
+        return (last == LatencyWindow.NeverProbed || time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(every)) && window.TryClaimProbe(last, now);
     }
 
     public TimeSpan HedgeDelay(string diskId)
@@ -95,10 +113,18 @@ public sealed class DiskLatencies(IOptions<FrontendOptions> options, TimeProvide
         private readonly Dictionary<double, (long At, double Value)> _cached = [];
         private long _count;
         private long _lastAt;
+        private long _lastProbeAt = NeverProbed;
 
         public long Count => Interlocked.Read(ref _count);
 
         public long LastAt => Interlocked.Read(ref _lastAt);
+
+        public const long NeverProbed = long.MinValue;
+
+        public long LastProbeAt => Interlocked.Read(ref _lastProbeAt);
+
+        /// <summary>One caller wins per interval: the claim moves the probe time from what it read.</summary>
+        public bool TryClaimProbe(long seen, long now) => Interlocked.CompareExchange(ref _lastProbeAt, now, seen) == seen;
 
         public void Add(double ms, long timestamp)
         {
