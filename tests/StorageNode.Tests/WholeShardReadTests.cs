@@ -54,7 +54,7 @@ public class WholeShardReadTests
     }
 
     [Fact]
-    public async Task WholeShard_AsStream_YieldsTheBlockForAnyNonEmptyRangeAndNoneForAnEmptyOne()
+    public async Task WholeShard_ReadBlocksAsync_YieldsTheBlockForAnyNonEmptyRangeAndNoneForAnEmptyOne()
     {
         using var dir = new TempDirectory();
         using var store = ShardData.Open(dir.Path);
@@ -62,7 +62,7 @@ public class WholeShardReadTests
         await ShardData.PutAsync(store, "s", data, 4096);
 
         Assert.True(store.TryReadWhole("s", out var whole));
-        await using var stream = whole.AsStream();
+        await using IShardReadStream stream = whole;
         Assert.Single(await stream.ReadBlocksAsync(10, 5, CancellationToken.None).ToListAsync());
         Assert.Empty(await stream.ReadBlocksAsync(4096, 0, CancellationToken.None).ToListAsync());
         Assert.Throws<ArgumentOutOfRangeException>(() => stream.ReadBlocksAsync(4000, 200, CancellationToken.None));

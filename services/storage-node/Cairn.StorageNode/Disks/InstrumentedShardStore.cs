@@ -64,7 +64,7 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
     {
         try
         {
-            return TryReadWhole(shardId, out var whole) ? Task.FromResult(whole.AsStream()) : OpenStreamAsync(shardId, ct);
+            return TryReadWhole(shardId, out var whole) ? Task.FromResult<IShardReadStream>(whole) : OpenStreamAsync(shardId, ct);
         }
         catch (Exception ex)
         {

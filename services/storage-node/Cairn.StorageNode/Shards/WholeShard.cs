@@ -4,23 +4,35 @@ namespace Cairn.StorageNode.Shards;
 
 /// <summary>
 /// A small shard read whole and already verified: its one block in a pooled buffer, given back on
-/// <see cref="Dispose"/>. What the small-read fast path (<see cref="IShardStore.TryReadWhole"/>) hands out
-/// instead of a stream: no task, no enumerator, no second buffer.
+/// <see cref="Dispose"/>. What the small-read fast path (<see cref="IShardStore.TryReadWhole"/>) hands out:
+/// no task, no enumerator, no second buffer. It is also a stream over that block, for callers of
+/// <see cref="IShardStore.OpenReadAsync"/>.
 /// </summary>
-public sealed class WholeShard(StoredShard info, byte[] pooled, int dataAt, uint crc32C) : IDisposable
+public sealed class WholeShard(StoredShard info, byte[] pooled, int dataAt, int length, uint crc32C) : IShardReadStream, IDisposable
 {
     private byte[]? _buffer = pooled;
 
     public StoredShard Info { get; } = info;
 
+    /// <summary>The shard's length: the length of its one block.</summary>
+    public int Length => length;
+
     /// <summary>The shard's one block (all of its bytes), valid until disposed.</summary>
-    public StoredBlock Block => new(0, (_buffer ?? throw new ObjectDisposedException(nameof(WholeShard))).AsMemory(dataAt, (int)Info.Length), crc32C);
+    public StoredBlock Block => new(0, (_buffer ?? throw new ObjectDisposedException(nameof(WholeShard))).AsMemory(dataAt, length), crc32C);
 
     /// <summary>Whether the range [offset, offset + length) (length 0: to the end) holds any byte, i.e. whether the block is to be sent.</summary>
-    public bool Covers(long offset, long length) => (length == 0 ? Info.Length : offset + length) > offset;
+    public bool Covers(long offset, long count) => (count == 0 ? length : offset + count) > offset;
 
-    /// <summary>The same shard as a stream, for callers of <see cref="IShardStore.OpenReadAsync"/>; disposing it disposes this.</summary>
-    public IShardReadStream AsStream() => new Stream(this);
+    public IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long count, CancellationToken ct)
+    {
+        long end = count == 0 ? length : offset + count;
+        if (offset < 0 || count < 0 || offset > length || end > length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"range [{offset}, {end}) is outside the shard's {length} bytes");
+        }
+
+        return new OneBlock(Covers(offset, count) ? Block : null, ct);
+    }
 
     public void Dispose()
     {
@@ -30,26 +42,10 @@ public sealed class WholeShard(StoredShard info, byte[] pooled, int dataAt, uint
         }
     }
 
-    private sealed class Stream(WholeShard shard) : IShardReadStream
+    public ValueTask DisposeAsync()
     {
-        public StoredShard Info => shard.Info;
-
-        public IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long length, CancellationToken ct)
-        {
-            long end = length == 0 ? Info.Length : offset + length;
-            if (offset < 0 || length < 0 || offset > Info.Length || end > Info.Length)
-            {
-                throw new ArgumentOutOfRangeException(nameof(offset), $"range [{offset}, {end}) is outside the shard's {Info.Length} bytes");
-            }
-
-            return new OneBlock(shard.Covers(offset, length) ? shard.Block : null, ct);
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            shard.Dispose();
-            return ValueTask.CompletedTask;
-        }
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Yields one block (or none), synchronously.</summary>

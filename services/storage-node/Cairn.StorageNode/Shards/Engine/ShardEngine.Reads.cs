@@ -10,7 +10,7 @@ public sealed partial class ShardEngine
     {
         ThrowIfPoisoned();
         var entry = _table.Get(shardId, out var whole) ?? throw Missing(shardId);
-        return Task.FromResult(ReadWhole(entry, whole)?.AsStream() ?? OpenRead(shardId, entry));
+        return Task.FromResult((IShardReadStream?)ReadWhole(entry, whole) ?? OpenRead(shardId, entry));
     }
 
     private EngineReadStream OpenRead(string shardId, ShardEntry? entry = null)

@@ -49,7 +49,7 @@ public sealed partial class ShardEngine
                 verified = ReadAt(extent, read, at) == bytes && (frameOf is null
                     ? Crc32C.Compute(read) == crc
                     : ChunkFormat.Verify(read, frameOf.IdBytes, frameOf.Version, 0, bytes - dataAt, out _) == crc);
-                return verified ? new WholeShard(entry.Shard, buffer, dataAt, crc) : null;
+                return verified ? new WholeShard(entry.Shard, buffer, dataAt, bytes - dataAt, crc) : null;
             }
             catch (DiskIoException ex) when (ex.InnerException is ObjectDisposedException)
             {
