@@ -27,7 +27,7 @@ public sealed partial class ShardEngine
     {
         if (whole.Length > 0)
         {
-            return _extents.Find(whole.ExtentId) is { } extent ? Read(extent, whole.DataOffset, whole.Length, 0, whole.Crc, null) : null;
+            return _extents.Find(whole.ExtentId) is { } extent ? Read(whole.Shard!, extent, whole.DataOffset, whole.Length, 0, whole.Crc, null) : null;
         }
 
         if (entry.Chunks.Length != 1 || entry.Crcs is null || entry.Shard.Length > WholeChunk.MaxBytes
@@ -36,10 +36,10 @@ public sealed partial class ShardEngine
             return null;
         }
 
-        return Read(framed, entry.Chunks[0].Offset, entry.HeaderBytes + (int)entry.Shard.Length, entry.HeaderBytes, entry.Crcs[0], entry);
+        return Read(entry.Shard, framed, entry.Chunks[0].Offset, entry.HeaderBytes + (int)entry.Shard.Length, entry.HeaderBytes, entry.Crcs[0], entry);
 
         // Reads [at, at + bytes) and checks it: data alone against the index CRC, or a whole frame (dataAt > 0).
-        WholeShard? Read(Extent extent, long at, int bytes, int dataAt, uint crc, ShardEntry? frameOf)
+        WholeShard? Read(StoredShard shard, Extent extent, long at, int bytes, int dataAt, uint crc, ShardEntry? frameOf)
         {
             byte[] buffer = ArrayPool<byte>.Shared.Rent(bytes);
             bool verified = false;
@@ -49,7 +49,7 @@ public sealed partial class ShardEngine
                 verified = ReadAt(extent, read, at) == bytes && (frameOf is null
                     ? Crc32C.Compute(read) == crc
                     : ChunkFormat.Verify(read, frameOf.IdBytes, frameOf.Version, 0, bytes - dataAt, out _) == crc);
-                return verified ? new WholeShard(entry.Shard, buffer, dataAt, bytes - dataAt, crc) : null;
+                return verified ? new WholeShard(shard, buffer, dataAt, bytes - dataAt, crc) : null;
             }
             catch (DiskIoException ex) when (ex.InnerException is ObjectDisposedException)
             {

@@ -166,13 +166,14 @@ public sealed class ShardTable
 /// <summary>
 /// A small one-chunk shard whose data starts on a page boundary and whose CRC32C the index holds (v2): read
 /// it whole with one pread of the data alone. <see cref="Length"/> 0 means the shard does not qualify.
+/// <see cref="Shard"/> is the entry's metadata, kept here too so that read never loads the entry itself.
 /// </summary>
-public readonly record struct WholeChunk(uint ExtentId, long DataOffset, int Length, uint Crc)
+public readonly record struct WholeChunk(uint ExtentId, long DataOffset, int Length, uint Crc, StoredShard? Shard)
 {
     public const int MaxBytes = 64 * 1024;
 
     public static WholeChunk Of(ShardEntry entry) =>
         entry.Chunks.Length == 1 && entry.Crcs is { } crcs && entry.Shard.Length <= MaxBytes && ChunkFormat.AlignsData((int)entry.Shard.Length)
-            ? new(entry.Chunks[0].ExtentId, entry.Chunks[0].Offset + entry.HeaderBytes, (int)entry.Shard.Length, crcs[0])
+            ? new(entry.Chunks[0].ExtentId, entry.Chunks[0].Offset + entry.HeaderBytes, (int)entry.Shard.Length, crcs[0], entry.Shard)
             : default;
 }
