@@ -45,7 +45,9 @@ internal sealed class EntryMap
                 int slotHash = slot.Hash;
                 var entry = slot.Entry;
                 whole = slot.Whole;
-                Interlocked.MemoryBarrier(); // the reads above complete before the sequence number is checked again
+                // The reads above happen before the sequence number is read again (a compiler barrier on x64; a full
+                // fence here would wait for the stores of the page copy that preceded the lookup).
+                Volatile.ReadBarrier();
                 if (Volatile.Read(ref slot.Seq) != seq)
                 {
                     continue;
