@@ -1,5 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Cairn.StorageNode.Shards;
 using Cairn.StorageNode.Shards.Engine;
@@ -109,8 +109,8 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
         double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         _readLatency.Record(ms);
         Interlocked.Increment(ref _reads);
-        Interlocked.Add(ref _bytesRead, shard.Info.Length);
-        _metrics?.RecordRead(DiskId, shard.Info.Length, ms);
+        Interlocked.Add(ref _bytesRead, shard.Length);
+        _metrics?.RecordRead(DiskId, shard.Length, ms);
         return true;
     }
 
