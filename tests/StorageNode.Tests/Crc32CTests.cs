@@ -15,6 +15,13 @@ public class Crc32CTests
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
+    [InlineData(255)] // just below the folded (VPCLMULQDQ) path
+    [InlineData(256)]
+    [InlineData(257)]
+    [InlineData(256 + 15)] // one byte short of a 16-byte fold after the 256-byte steps
+    [InlineData(256 + 16)]
+    [InlineData(511)]
+    [InlineData(4096 + 80)] // a 4 KiB block with a frame header
     [InlineData((3 * 1360) - 1)] // just below the small three-lane path
     [InlineData(3 * 1360)]
     [InlineData(4096)]
@@ -30,10 +37,23 @@ public class Crc32CTests
     }
 
     [Fact]
+    public void Crc32C_Compute_MatchesBitwiseReferenceOnRandomSizes()
+    {
+        int seed = Environment.TickCount;
+        var random = new Random(seed);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] data = new byte[random.Next(0, 3 * 4096)];
+            random.NextBytes(data);
+            Assert.True(Reference(data) == Crc32C.Compute(data), $"length {data.Length}, seed {seed}");
+        }
+    }
+
+    [Fact]
     public void Crc32C_Append_EqualsComputeOfConcatenation()
     {
         byte[] data = ShardData.Bytes(50_000, 3);
-        foreach (int split in new[] { 0, 1, 4095, 12_288, 49_999, 50_000 })
+        foreach (int split in new[] { 0, 1, 255, 256, 4095, 12_288, 49_743, 49_744, 49_999, 50_000 })
         {
             uint appended = Crc32C.Append(Crc32C.Compute(data.AsSpan(0, split)), data.AsSpan(split));
             Assert.Equal(Crc32C.Compute(data), appended);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Cairn.StorageNode.Disks;
 using Cairn.StorageNode.Shards;
 
@@ -64,6 +65,20 @@ public class DiskTests
     }
 
     [Fact]
+    public void InstrumentedShardStore_TryReadWhole_IoErrorsCountTowardFailingTheDisk()
+    {
+        var store = new InstrumentedShardStore(new BrokenStore(), "d0");
+
+        for (int i = 0; i < InstrumentedShardStore.FailureThreshold; i++)
+        {
+            Assert.Throws<DiskIoException>(() => store.TryReadWhole("s", out _));
+        }
+
+        Assert.True(store.Failed);
+        Assert.Throws<DiskFailedException>(() => store.TryReadWhole("s", out _));
+    }
+
+    [Fact]
     public async Task InstrumentedShardStore_RepeatedIoErrors_MarkTheDiskFailed()
     {
         var store = new InstrumentedShardStore(new BrokenStore(), "d0");
@@ -84,6 +99,8 @@ public class DiskTests
         public Task<StoredShard> WriteAsync(string shardId, int blockSize, IAsyncEnumerable<IncomingBlock> blocks, CancellationToken ct) => throw Io();
 
         public Task<IShardReadStream> OpenReadAsync(string shardId, CancellationToken ct) => throw Io();
+
+        public bool TryReadWhole(string shardId, [NotNullWhen(true)] out WholeShard? shard) => throw Io();
 
         public Task<bool> DeleteAsync(string shardId, CancellationToken ct) => throw Io();
 

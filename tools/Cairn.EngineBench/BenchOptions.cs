@@ -16,6 +16,11 @@ public sealed record BenchOptions
     public double ReadSeconds { get; init; } = 2;
 
     public int Writers { get; init; } = 16;
+
+    /// <summary>Runs only the named workloads (seqwrite, randread, put); empty: all of them.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
 }
 
 /// <summary>One measured line: ours against the yardstick, per round, medians compared.</summary>

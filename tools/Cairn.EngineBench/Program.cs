@@ -14,8 +14,9 @@ for (int a = 0; a < args.Length; a++)
         case "--read-shards": options = options with { ReadShards = int.Parse(args[++a], CultureInfo.InvariantCulture) }; break;
         case "--read-seconds": options = options with { ReadSeconds = double.Parse(args[++a], CultureInfo.InvariantCulture) }; break;
         case "--writers": options = options with { Writers = int.Parse(args[++a], CultureInfo.InvariantCulture) }; break;
+        case "--only": options = options with { Only = args[++a].Split(',').ToHashSet() }; break;
         default:
-            Console.Error.WriteLine($"unknown argument {args[a]}; usage: [--dir path] [--json path] [--rounds n] [--write-mib n] [--read-shards n] [--read-seconds s] [--writers n]");
+            Console.Error.WriteLine($"unknown argument {args[a]}; usage: [--dir path] [--json path] [--rounds n] [--write-mib n] [--read-shards n] [--read-seconds s] [--writers n] [--only seqwrite,randread,put]");
             return 2;
     }
 }
@@ -25,12 +26,22 @@ Directory.CreateDirectory(root);
 try
 {
     Console.WriteLine($"engine bench dir={root} rounds={options.Rounds} write={options.WriteMiB}MiB/round read-shards={options.ReadShards} read={options.ReadSeconds}s/round");
-    var results = new List<Comparison>
+    var results = new List<Comparison>();
+    if (options.Runs("seqwrite"))
     {
-        await SeqWrite.RunAsync(root, options),
-        await RandRead.RunAsync(root, options),
-        await GroupCommit.RunAsync(root, options),
-    };
+        results.Add(await SeqWrite.RunAsync(root, options));
+    }
+
+    if (options.Runs("randread"))
+    {
+        results.Add(await RandRead.RunAsync(root, options));
+    }
+
+    if (options.Runs("put"))
+    {
+        results.Add(await GroupCommit.RunAsync(root, options));
+    }
+
     foreach (var result in results)
     {
         Console.WriteLine(result.Line());

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Cairn.StorageNode.Shards;
 
 namespace Cairn.StorageNode.Disks;
@@ -8,6 +9,8 @@ internal sealed class UnopenedShardStore(string diskId) : IShardStore
     public Task<StoredShard> WriteAsync(string shardId, int blockSize, IAsyncEnumerable<IncomingBlock> blocks, CancellationToken ct) => throw Failed();
 
     public Task<IShardReadStream> OpenReadAsync(string shardId, CancellationToken ct) => throw Failed();
+
+    public bool TryReadWhole(string shardId, [NotNullWhen(true)] out WholeShard? shard) => throw Failed();
 
     public Task<bool> DeleteAsync(string shardId, CancellationToken ct) => throw Failed();
 

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Cairn.ServiceDefaults.Http;
 using Cairn.StorageNode.Disks;
 using Cairn.StorageNode.Grpc;
@@ -32,7 +33,9 @@ public static class ShardDataEndpoint
         {
             offset = QueryLong(http, "offset");
             length = QueryLong(http, "length");
-            shard = await disks.Get(diskId).Store.OpenReadAsync(shardId, ct);
+            var store = disks.Get(diskId).Store;
+            // A small shard comes whole from the store's fast path, read and verified without a task or an enumerator.
+            shard = store.TryReadWhole(shardId, out var whole) ? whole : await store.OpenReadAsync(shardId, ct);
         }
         catch (Exception ex) when (StorageErrorInterceptor.ToStatus(ex) is { } status)
         {
@@ -42,10 +45,10 @@ public static class ShardDataEndpoint
 
         await using (shard)
         {
-            var info = shard.Info;
-            if (offset > info.Length || length > info.Length - offset)
+            long shardLength = shard is WholeShard small ? small.Length : shard.Info.Length;
+            if (offset > shardLength || length > shardLength - offset)
             {
-                await WriteErrorAsync(http, new Status(StatusCode.OutOfRange, $"range of {length} bytes at {offset} is outside the shard's {info.Length} bytes"));
+                await WriteErrorAsync(http, new Status(StatusCode.OutOfRange, $"range of {length} bytes at {offset} is outside the shard's {shardLength} bytes"));
                 return;
             }
 
@@ -56,13 +59,16 @@ public static class ShardDataEndpoint
             long sent = offset;
             try
             {
-                await foreach (var block in shard.ReadBlocksAsync(offset, length, ct))
+                if (shard is WholeShard whole)
                 {
-                    ShardDataFrame.WriteHeader(body.GetSpan(ShardDataFrame.HeaderBytes), block.Offset, (uint)block.Data.Length, block.Crc32C);
-                    body.Advance(ShardDataFrame.HeaderBytes);
-                    body.WriteWhole(block.Data.Span);
-                    await body.FlushAsync(ct);
-                    sent = block.Offset + block.Data.Length;
+                    sent = whole.Covers(offset, length) ? await WriteBlockAsync(body, whole.Block, ct) : offset;
+                }
+                else
+                {
+                    await foreach (var block in shard.ReadBlocksAsync(offset, length, ct))
+                    {
+                        sent = await WriteBlockAsync(body, block, ct);
+                    }
                 }
             }
             catch (Exception ex) when (StorageErrorInterceptor.ToStatus(ex) is { } status)
@@ -75,6 +81,16 @@ public static class ShardDataEndpoint
             ShardDataFrame.WriteHeader(body.GetSpan(ShardDataFrame.HeaderBytes), sent, ShardDataFrame.EndLength, 0);
             body.Advance(ShardDataFrame.HeaderBytes);
         }
+    }
+
+    /// <summary>One block as a frame header and its bytes; returns where the block ends in the shard.</summary>
+    private static async Task<long> WriteBlockAsync(PipeWriter body, StoredBlock block, CancellationToken ct)
+    {
+        ShardDataFrame.WriteHeader(body.GetSpan(ShardDataFrame.HeaderBytes), block.Offset, (uint)block.Data.Length, block.Crc32C);
+        body.Advance(ShardDataFrame.HeaderBytes);
+        body.WriteWhole(block.Data.Span);
+        await body.FlushAsync(ct);
+        return block.Offset + block.Data.Length;
     }
 
     private static long QueryLong(HttpContext http, string name) =>

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Cairn.StorageNode.Shards;
 
 /// <summary>
@@ -14,6 +16,14 @@ public interface IShardStore
 
     /// <summary>Opens a shard for reading; throws <see cref="ShardMissingException"/> when absent.</summary>
     Task<IShardReadStream> OpenReadAsync(string shardId, CancellationToken ct);
+
+    /// <summary>
+    /// The small-read fast path, synchronous: a one-block shard read whole and verified, into a pooled buffer the
+    /// caller disposes. False when the store has no such path for this shard (large or several blocks, an old
+    /// format, a check that failed, an injected fault): then <see cref="OpenReadAsync"/>, which also names what is
+    /// wrong. Throws as that does (<see cref="ShardMissingException"/>, I/O errors).
+    /// </summary>
+    bool TryReadWhole(string shardId, [NotNullWhen(true)] out WholeShard? shard);
 
     /// <summary>Removes a shard durably; false when it did not exist.</summary>
     Task<bool> DeleteAsync(string shardId, CancellationToken ct);

@@ -3,14 +3,14 @@ using System.Buffers;
 namespace Cairn.StorageNode.Shards.Engine;
 
 // Reads: an index lookup, then one pread per chunk, verified before it is handed out. A small one-chunk
-// shard is read whole at open without pins (WholeShardReadStream); others pin their extents while open.
+// shard is read whole at open without pins (ShardEngine.WholeReads.cs); others pin their extents while open.
 public sealed partial class ShardEngine
 {
     public Task<IShardReadStream> OpenReadAsync(string shardId, CancellationToken ct)
     {
         ThrowIfPoisoned();
         var entry = _table.Get(shardId, out var whole) ?? throw Missing(shardId);
-        return Task.FromResult((IShardReadStream?)TryReadWhole(entry, whole) ?? OpenRead(shardId, entry));
+        return Task.FromResult((IShardReadStream?)ReadWhole(entry, whole) ?? OpenRead(shardId, entry));
     }
 
     private EngineReadStream OpenRead(string shardId, ShardEntry? entry = null)

@@ -1,11 +1,20 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using Cairn.StorageNode.Client;
 
 namespace Cairn.StorageNode.Shards.Engine;
 
-// The lean read path for small one-chunk shards (the common small read): one pread at open, no pins, no lock.
+// The lean read path for small one-chunk shards (the common small read): one pread, no pins, no lock, no stream.
 public sealed partial class ShardEngine
 {
+    public bool TryReadWhole(string shardId, [NotNullWhen(true)] out WholeShard? shard)
+    {
+        ThrowIfPoisoned();
+        var entry = _table.Get(shardId, out var whole) ?? throw Missing(shardId);
+        shard = ReadWhole(entry, whole);
+        return shard is not null;
+    }
+
     /// <summary>
     /// Reads a small one-chunk shard of index format v2 whole: page-aligned data alone (one page for 4 KiB),
     /// checked against the CRC32C the index holds; other data with its frame header, checked like any chunk.
@@ -14,11 +23,11 @@ public sealed partial class ShardEngine
     /// ObjectDisposedException rather than reading another file. Null sends the caller to the pinned path,
     /// which also names what is wrong when the check fails.
     /// </summary>
-    private WholeShardReadStream? TryReadWhole(ShardEntry entry, WholeChunk whole)
+    private WholeShard? ReadWhole(ShardEntry entry, WholeChunk whole)
     {
         if (whole.Length > 0)
         {
-            return _extents.Find(whole.ExtentId) is { } extent ? Read(extent, whole.DataOffset, whole.Length, 0, whole.Crc, null) : null;
+            return _extents.Find(whole.ExtentId) is { } extent ? Read(whole.Shard!, extent, whole.DataOffset, whole.Length, 0, whole.Crc, null) : null;
         }
 
         if (entry.Chunks.Length != 1 || entry.Crcs is null || entry.Shard.Length > WholeChunk.MaxBytes
@@ -27,10 +36,10 @@ public sealed partial class ShardEngine
             return null;
         }
 
-        return Read(framed, entry.Chunks[0].Offset, entry.HeaderBytes + (int)entry.Shard.Length, entry.HeaderBytes, entry.Crcs[0], entry);
+        return Read(entry.Shard, framed, entry.Chunks[0].Offset, entry.HeaderBytes + (int)entry.Shard.Length, entry.HeaderBytes, entry.Crcs[0], entry);
 
         // Reads [at, at + bytes) and checks it: data alone against the index CRC, or a whole frame (dataAt > 0).
-        WholeShardReadStream? Read(Extent extent, long at, int bytes, int dataAt, uint crc, ShardEntry? frameOf)
+        WholeShard? Read(StoredShard shard, Extent extent, long at, int bytes, int dataAt, uint crc, ShardEntry? frameOf)
         {
             byte[] buffer = ArrayPool<byte>.Shared.Rent(bytes);
             bool verified = false;
@@ -40,7 +49,7 @@ public sealed partial class ShardEngine
                 verified = ReadAt(extent, read, at) == bytes && (frameOf is null
                     ? Crc32C.Compute(read) == crc
                     : ChunkFormat.Verify(read, frameOf.IdBytes, frameOf.Version, 0, bytes - dataAt, out _) == crc);
-                return verified ? new WholeShardReadStream(entry, buffer, dataAt, bytes - dataAt, crc) : null;
+                return verified ? new WholeShard(shard, buffer, dataAt, bytes - dataAt, crc) : null;
             }
             catch (DiskIoException ex) when (ex.InnerException is ObjectDisposedException)
             {
@@ -54,55 +63,5 @@ public sealed partial class ShardEngine
                 }
             }
         }
-    }
-
-    /// <summary>A shard already read and verified; the pooled buffer goes back when the stream is disposed.</summary>
-    private sealed class WholeShardReadStream(ShardEntry entry, byte[] buffer, int dataAt, int length, uint crc) : IShardReadStream
-    {
-        private byte[]? _buffer = buffer;
-
-        public StoredShard Info => entry.Shard;
-
-        public IAsyncEnumerable<StoredBlock> ReadBlocksAsync(long offset, long count, CancellationToken ct)
-        {
-            long end = CheckRange(length, offset, count);
-            var data = (_buffer ?? throw new ObjectDisposedException(nameof(WholeShardReadStream))).AsMemory(dataAt, length);
-            return new OneBlock(end > offset ? new StoredBlock(0, data, crc) : null, ct);
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _buffer, null) is { } returned)
-            {
-                ArrayPool<byte>.Shared.Return(returned);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    /// <summary>Yields one block (or none), synchronously.</summary>
-    private sealed class OneBlock(StoredBlock? block, CancellationToken ct) : IAsyncEnumerable<StoredBlock>, IAsyncEnumerator<StoredBlock>
-    {
-        private bool _done = block is null;
-
-        public StoredBlock Current { get; private set; }
-
-        public IAsyncEnumerator<StoredBlock> GetAsyncEnumerator(CancellationToken cancellationToken = default) => this;
-
-        public ValueTask<bool> MoveNextAsync()
-        {
-            if (_done)
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            ct.ThrowIfCancellationRequested();
-            _done = true;
-            Current = block!.Value;
-            return ValueTask.FromResult(true);
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

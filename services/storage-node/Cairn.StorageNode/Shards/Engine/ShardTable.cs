@@ -2,16 +2,16 @@ namespace Cairn.StorageNode.Shards.Engine;
 
 /// <summary>
 /// The in-memory index: shard id to entry, in ordinal id order for listing, plus the live bytes of each
-/// extent for reclamation. Only the group committer changes it (after the change is durable); readers take
-/// immutable entries under a short lock. Beside each entry sits what a whole read of a small page-aligned
-/// shard needs (<see cref="WholeChunk"/>), so that read touches one table slot instead of chasing the
-/// entry's objects through memory.
+/// extent for reclamation. Only the group committer changes it (after the change is durable), under a lock;
+/// lookups take no lock (<see cref="EntryMap"/>) and get immutable entries. Beside each entry sits what a
+/// whole read of a small page-aligned shard needs (<see cref="WholeChunk"/>), so that read touches one
+/// table slot instead of chasing the entry's objects through memory.
 /// </summary>
 public sealed class ShardTable
 {
     private readonly Lock _lock = new();
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Slot> _entries = new(StringComparer.Ordinal);
+    private readonly EntryMap _entries = new();
     private readonly Dictionary<uint, long> _liveBytes = [];
 
     public long Count
@@ -28,15 +28,7 @@ public sealed class ShardTable
     public ShardEntry? Get(string shardId) => Get(shardId, out _);
 
     /// <summary>The entry, and in <paramref name="whole"/> its page-aligned data when it can be read whole (else default).</summary>
-    public ShardEntry? Get(string shardId, out WholeChunk whole)
-    {
-        lock (_lock)
-        {
-            _entries.TryGetValue(shardId, out var slot);
-            whole = slot.Whole;
-            return slot.Entry;
-        }
-    }
+    public ShardEntry? Get(string shardId, out WholeChunk whole) => _entries.Get(shardId, out whole);
 
     public long LiveBytes(uint extentId)
     {
@@ -62,15 +54,13 @@ public sealed class ShardTable
             switch (record)
             {
                 case PutRecord put:
-                    RemoveLocked(put.Entry.Shard.ShardId);
-                    AddLocked(put.Entry);
+                    SetLocked(put.Entry);
                     return true;
                 case DeleteRecord delete:
                     return RemoveLocked(delete.ShardId);
-                case RelocateRecord move when _entries.TryGetValue(move.ShardId, out var current) && current.Entry.Version == move.Version
-                                             && current.Entry.Chunks.Length == move.Chunks.Length:
-                    RemoveLocked(move.ShardId);
-                    AddLocked(current.Entry with { Chunks = move.Chunks });
+                case RelocateRecord move when _entries.Get(move.ShardId, out _) is { } current && current.Version == move.Version
+                                             && current.Chunks.Length == move.Chunks.Length:
+                    SetLocked(current with { Chunks = move.Chunks });
                     return true;
                 default:
                     return false;
@@ -82,7 +72,7 @@ public sealed class ShardTable
     {
         lock (_lock)
         {
-            return [.. _ids.Select(id => _entries[id].Entry)];
+            return [.. _ids.Select(id => _entries.Get(id, out _)!)];
         }
     }
 
@@ -91,7 +81,7 @@ public sealed class ShardTable
     {
         lock (_lock)
         {
-            return [.. _entries.Values.Select(s => s.Entry).Where(e => e.Chunks.Any(c => c.ExtentId == extentId))];
+            return [.. _entries.Entries().Where(e => e.Chunks.Any(c => c.ExtentId == extentId))];
         }
     }
 
@@ -120,31 +110,38 @@ public sealed class ShardTable
                     return new ShardPage(page, true);
                 }
 
-                page.Add(_entries[id].Entry.Shard);
+                page.Add(_entries.Get(id, out _)!.Shard);
             }
 
             return new ShardPage(page, false);
         }
     }
 
-    private readonly record struct Slot(ShardEntry Entry, WholeChunk Whole);
-
-    private void AddLocked(ShardEntry entry)
+    /// <summary>Adds or overwrites in place: a lock-free reader of an overwritten shard never finds it missing.</summary>
+    private void SetLocked(ShardEntry entry)
     {
-        _entries[entry.Shard.ShardId] = new Slot(entry, WholeChunk.Of(entry));
-        _ids.Add(entry.Shard.ShardId);
+        if (_entries.Get(entry.Shard.ShardId, out _) is { } old)
+        {
+            AdjustLocked(old, -1);
+        }
+        else
+        {
+            _ids.Add(entry.Shard.ShardId);
+        }
+
+        _entries.Set(entry);
         AdjustLocked(entry, +1);
     }
 
     private bool RemoveLocked(string shardId)
     {
-        if (!_entries.Remove(shardId, out var old))
+        if (_entries.Remove(shardId) is not { } old)
         {
             return false;
         }
 
         _ids.Remove(shardId);
-        AdjustLocked(old.Entry, -1);
+        AdjustLocked(old, -1);
         return true;
     }
 
@@ -169,13 +166,14 @@ public sealed class ShardTable
 /// <summary>
 /// A small one-chunk shard whose data starts on a page boundary and whose CRC32C the index holds (v2): read
 /// it whole with one pread of the data alone. <see cref="Length"/> 0 means the shard does not qualify.
+/// <see cref="Shard"/> is the entry's metadata, kept here too so that read never loads the entry itself.
 /// </summary>
-public readonly record struct WholeChunk(uint ExtentId, long DataOffset, int Length, uint Crc)
+public readonly record struct WholeChunk(uint ExtentId, long DataOffset, int Length, uint Crc, StoredShard? Shard)
 {
     public const int MaxBytes = 64 * 1024;
 
     public static WholeChunk Of(ShardEntry entry) =>
         entry.Chunks.Length == 1 && entry.Crcs is { } crcs && entry.Shard.Length <= MaxBytes && ChunkFormat.AlignsData((int)entry.Shard.Length)
-            ? new(entry.Chunks[0].ExtentId, entry.Chunks[0].Offset + entry.HeaderBytes, (int)entry.Shard.Length, crcs[0])
+            ? new(entry.Chunks[0].ExtentId, entry.Chunks[0].Offset + entry.HeaderBytes, (int)entry.Shard.Length, crcs[0], entry.Shard)
             : default;
 }
