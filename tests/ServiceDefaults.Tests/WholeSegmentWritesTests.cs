@@ -49,6 +49,25 @@ public sealed class WholeSegmentWritesTests
         Assert.False(stream.CanRead);
     }
 
+    [Fact]
+    public async Task Stream_WithAStart_StartsTheResponseOnceBeforeTheFirstByteWithoutAnEmptyFlush()
+    {
+        var writer = new ShortSpanWriter(int.MaxValue);
+        var starts = new List<long>();
+        var stream = writer.AsWholeSegmentStream(_ =>
+        {
+            starts.Add(writer.Written.Length);
+            return Task.CompletedTask;
+        });
+
+        await stream.WriteAsync(RandomBytes(10));
+        await stream.WriteAsync(RandomBytes(20));
+
+        Assert.Equal([0L], starts);
+        Assert.Equal([10L, 30L], writer.BytesAtFlush);
+        Assert.True(stream.Started);
+    }
+
     private static byte[] RandomBytes(int n)
     {
         var bytes = new byte[n];

@@ -24,18 +24,22 @@ public static class WholeSegmentWrites
         }
     }
 
-    /// <summary>A write-only Stream over a response PipeWriter whose every write is a whole-segment write and a flush.</summary>
-    public static WholeSegmentStream AsWholeSegmentStream(this PipeWriter writer) => new(writer);
+    /// <summary>
+    /// A write-only Stream over a response PipeWriter whose every write is a whole-segment write and a flush;
+    /// <paramref name="start"/> (the response's StartAsync) puts the status line in the pipe before the first write.
+    /// </summary>
+    public static WholeSegmentStream AsWholeSegmentStream(this PipeWriter writer, Func<CancellationToken, Task>? start = null) => new(writer, start);
 }
 
 /// <summary>
-/// A write-only Stream over a response PipeWriter whose every write is a whole-segment write and a flush. The first
-/// write flushes the (empty) writer first: Kestrel holds bytes written before the status line in a side buffer and
-/// copies them over in 4 KiB blocks once it writes the headers, which would undo the point for the first block.
+/// A write-only Stream over a response PipeWriter whose every write is a whole-segment write and a flush. Before the
+/// first write the response is started (its StartAsync when given, which writes the status line into the pipe without
+/// sending it, else a flush of the empty writer): Kestrel holds bytes written before the status line in a side buffer
+/// and copies them over in 4 KiB blocks once it writes the headers, which would undo the point for the first block.
 /// Once started, a producer can also fill the writer's memory in place (<see cref="Writer"/>'s GetMemory, then
 /// <see cref="AdvanceAndFlushAsync"/>), saving the copy.
 /// </summary>
-public sealed class WholeSegmentStream(PipeWriter writer) : Stream
+public sealed class WholeSegmentStream(PipeWriter writer, Func<CancellationToken, Task>? start = null) : Stream
 {
     /// <summary>The underlying writer, for in-place fills once <see cref="Started"/>.</summary>
     public PipeWriter Writer => writer;
@@ -65,7 +69,14 @@ public sealed class WholeSegmentStream(PipeWriter writer) : Stream
         if (!Started)
         {
             Started = true;
-            await FlushOrThrowAsync(cancellationToken);
+            if (start is not null)
+            {
+                await start(cancellationToken);
+            }
+            else
+            {
+                await FlushOrThrowAsync(cancellationToken);
+            }
         }
 
         writer.WriteWhole(buffer.Span);

@@ -84,7 +84,7 @@ public sealed class GetObject(IObjectMetadataStore metadata, BucketAccess access
     {
         try
         {
-            await reader.CopyRangeAsync(version, offset, length, request.Response.BodyWriter.AsWholeSegmentStream(), request.Aborted);
+            await reader.CopyRangeAsync(version, offset, length, request.Response.BodyWriter.AsWholeSegmentStream(request.Response.StartAsync), request.Aborted);
         }
         catch (S3Exception) when (request.Response.HasStarted)
         {
