@@ -43,6 +43,30 @@ public sealed class MultipartChecksumTests() : SdkTestBase(realNamespace: true)
     }
 
     [Fact]
+    public async Task CompleteMultipartUpload_PartChecksumThatIsNotThePartsOwn_InvalidPartAndUploadStaysOpen()
+    {
+        await S3.PutBucketAsync("crc");
+        var data = Payload(1000, 4);
+        var init = await S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = "crc", Key = "obj", ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
+        var part = await UploadPartAsync(init.UploadId, 1, data);
+        var wrongCrc = Convert.ToBase64String(Crc(Payload(1000, 5)));
+
+        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = "crc", Key = "obj", UploadId = init.UploadId,
+            PartETags = [new PartETag { PartNumber = 1, ETag = part.ETag, ChecksumCRC32 = wrongCrc }],
+        }));
+
+        Assert.Equal((System.Net.HttpStatusCode.BadRequest, "InvalidPart"), (e.StatusCode, e.ErrorCode));
+        var complete = await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = "crc", Key = "obj", UploadId = init.UploadId,
+            PartETags = [new PartETag { PartNumber = 1, ETag = part.ETag, ChecksumCRC32 = part.ChecksumCRC32 }],
+        });
+        Assert.Equal(Convert.ToBase64String(Crc(Crc(data))) + "-1", complete.ChecksumCRC32);
+    }
+
+    [Fact]
     public async Task Multipart_WithoutChecksumAlgorithm_ReportsNoChecksum()
     {
         await S3.PutBucketAsync("plain");

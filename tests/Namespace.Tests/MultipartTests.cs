@@ -161,6 +161,28 @@ public abstract class MultipartTests(Backend backend) : IAsyncLifetime
         Assert.Equal((NamespaceErrorKind.NotFound, ErrorCodes.NoSuchUpload), (e.Kind, e.Code));
     }
 
+    [Fact]
+    public async Task NamespaceService_CompleteMultipartUpload_ListedChecksumMustBeThePartsOwn()
+    {
+        var p1 = Objects.Part(1, FiveMiB, "one");
+        p1.Checksums["CRC32"] = "AAAAAQ==";
+        await _h.Service.PutPartAsync("bkt", "big", _uploadId, p1, default);
+        var p2 = await Put(2, 10, "two"); // uploaded without a checksum
+
+        CompletedPart Listed(uint number, string etag, string? crc) =>
+            crc is null ? new CompletedPart { PartNumber = number, Etag = etag } : new CompletedPart { PartNumber = number, Etag = etag, Checksums = { ["CRC32"] = crc } };
+        Task<CommitResult> CompleteWith(params CompletedPart[] parts) =>
+            _h.Service.CompleteMultipartUploadAsync("bkt", "big", _uploadId, parts, "", false, default);
+
+        var wrong = await Assert.ThrowsAsync<NamespaceException>(() => CompleteWith(Listed(1, p1.Etag, "AAAAAg=="), Listed(2, p2.Etag, null)));
+        Assert.Equal((NamespaceErrorKind.FailedPrecondition, ErrorCodes.InvalidPart), (wrong.Kind, wrong.Code));
+        Assert.Equal(_uploadId, (await _h.Service.GetMultipartUploadAsync("bkt", "big", _uploadId, default)).UploadId); // still open
+
+        // The part's own checksum, and one listed for a part uploaded without any (nothing to check it against): accepted.
+        var done = await CompleteWith(Listed(1, p1.Etag, "AAAAAQ=="), Listed(2, p2.Etag, "AAAAAw=="));
+        Assert.Equal(2, done.Object.Parts.Count);
+    }
+
     private async Task<ObjectPart> Put(uint number, ulong size, string content)
     {
         var part = Objects.Part(number, size, content);

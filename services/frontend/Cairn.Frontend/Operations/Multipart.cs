@@ -89,7 +89,15 @@ public sealed class Multipart(IObjectMetadataStore metadata, BucketAccess access
             {
                 throw S3Errors.MalformedXML();
             }
-            complete.Parts.Add(new CompletedPart { PartNumber = n, Etag = "\"" + Conditions.Unquote(etag) + "\"" });
+            var completed = new CompletedPart { PartNumber = n, Etag = "\"" + Conditions.Unquote(etag) + "\"" };
+            foreach (var alg in Enum.GetValues<ChecksumAlgorithm>())
+            {
+                if (part.ChildValue("Checksum" + S3Checksums.Name(alg)) is { } listed)
+                {
+                    completed.Checksums[S3Checksums.Name(alg)] = listed.Trim();
+                }
+            }
+            complete.Parts.Add(completed);
         }
         if (complete.Parts.Count == 0 || complete.Parts.Count > MaxPartNumber)
         {

@@ -92,9 +92,18 @@ public sealed partial class NamespaceService
         });
 
     /// <summary>
+    /// A checksum the client lists for a part must be the one stored with it; one the part was not uploaded with
+    /// cannot be checked and is not held against it.
+    /// </summary>
+    private static bool ChecksumsMatch(ObjectPart stored, CompletedPart listed) =>
+        listed.Checksums.All(c => !stored.Checksums.TryGetValue(c.Key, out var own) || own.Length == 0
+            || string.Equals(own, c.Value, StringComparison.Ordinal));
+
+    /// <summary>
     /// Stitches the listed parts into one version, in metadata only. Validation follows S3: parts ascending
     /// (InvalidPartOrder), each uploaded with that ETag (InvalidPart), all but the last at least 5 MiB
-    /// (EntityTooSmall). Uploaded parts not listed become garbage.
+    /// (EntityTooSmall), and any checksum listed for a part equal to the one the part was uploaded with (InvalidPart).
+    /// Uploaded parts not listed become garbage.
     /// </summary>
     public Task<CommitResult> CompleteMultipartUploadAsync(
         string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, string ifMatch,
@@ -123,7 +132,7 @@ public sealed partial class NamespaceService
                 foreach (var listed in parts)
                 {
                     var stored = w.GetPart(uploadId, listed.PartNumber);
-                    if (stored is null || !ETags.Matches(stored.Part.Etag, listed.Etag))
+                    if (stored is null || !ETags.Matches(stored.Part.Etag, listed.Etag) || !ChecksumsMatch(stored.Part, listed))
                     {
                         throw NamespaceException.Precondition(ErrorCodes.InvalidPart);
                     }
