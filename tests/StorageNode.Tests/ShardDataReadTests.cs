@@ -89,9 +89,7 @@ public sealed class ShardDataReadTests : IClassFixture<StorageNodeServiceTests.N
     public async Task ShardDataReader_CorruptBlockOnDisk_IsShardCorruptAndGoodBlocksAreServed()
     {
         byte[] data = ShardData.Bytes(2500, 9);
-        await Write("bulk-corrupt", data, disk: 1);
-        var (file, at) = ShardData.Locate(_factory.DiskPaths[1], data[^100..]);
-        ShardData.Flip(file, at + 60);
+        await WriteThenCorruptLastBlock("bulk-corrupt", data, disk: 1);
 
         var ex = await Assert.ThrowsAsync<ShardCorruptException>(() => ReadHttp("bulk-corrupt", 0, 0, disk: 1));
         Assert.Equal(_factory.DiskIds[1], ex.DiskId);
@@ -110,7 +108,7 @@ public sealed class ShardDataReadTests : IClassFixture<StorageNodeServiceTests.N
         await Write("cursor-range", data);
         long total = length == 0 ? data.Length - offset : length;
 
-        await using var cursor = await ShardDataCursor.OpenAsync(_clients.DataClient(_factory.DataUrl), _factory.DataUrl, _factory.DiskIds[0], "cursor-range", offset, length, CancellationToken.None);
+        await using var cursor = await OpenCursor("cursor-range", offset, length);
         using var result = new MemoryStream();
         var buffer = new byte[bufferBytes];
         while (result.Length < total)
@@ -129,11 +127,9 @@ public sealed class ShardDataReadTests : IClassFixture<StorageNodeServiceTests.N
     public async Task ShardDataCursor_CorruptBlockReadInPlace_IsShardCorrupt()
     {
         byte[] data = ShardData.Bytes(2000, 29);
-        await Write("cursor-corrupt", data, disk: 1);
-        var (file, at) = ShardData.Locate(_factory.DiskPaths[1], data[^100..]);
-        ShardData.Flip(file, at + 60);
+        await WriteThenCorruptLastBlock("cursor-corrupt", data, disk: 1);
 
-        await using var cursor = await ShardDataCursor.OpenAsync(_clients.DataClient(_factory.DataUrl), _factory.DataUrl, _factory.DiskIds[1], "cursor-corrupt", 0, 0, CancellationToken.None);
+        await using var cursor = await OpenCursor("cursor-corrupt", 0, 0, disk: 1);
         var first = new byte[BlockSize];
         await cursor.ReadExactlyAsync(first, CancellationToken.None);
         Assert.Equal(data[..BlockSize], first);
@@ -215,6 +211,17 @@ public sealed class ShardDataReadTests : IClassFixture<StorageNodeServiceTests.N
 
         await writer.CommitAsync(CancellationToken.None);
     }
+
+    /// <summary>Writes the shard, then flips a byte of its last 100 on disk (inside its last block).</summary>
+    private async Task WriteThenCorruptLastBlock(string shardId, byte[] data, int disk)
+    {
+        await Write(shardId, data, disk);
+        var (file, at) = ShardData.Locate(_factory.DiskPaths[disk], data[^100..]);
+        ShardData.Flip(file, at + 60);
+    }
+
+    private Task<ShardDataCursor> OpenCursor(string shardId, long offset, long length, int disk = 0) =>
+        ShardDataCursor.OpenAsync(_clients.DataClient(_factory.DataUrl), _factory.DataUrl, _factory.DiskIds[disk], shardId, offset, length, CancellationToken.None);
 
     private Task<byte[]> ReadHttp(string shardId, long offset, long length, int disk = 0, string? diskId = null) =>
         Drain(ShardDataReader.ReadAsync(_clients.DataClient(_factory.DataUrl), _factory.DataUrl, diskId ?? _factory.DiskIds[disk], shardId, offset, length, CancellationToken.None));

@@ -50,13 +50,13 @@ public sealed class GrpcShardStorage(StorageNodeClients clients) : IShardStorage
     }
 
     public IShardReadCursor OpenCursor(string endpoint, string diskId, string shardId, long offset, long length, CancellationToken ct) =>
-        new DataUrlCursor(this, clients, endpoint, diskId, shardId, offset, length, ct);
+        new DataUrlCursor(clients, endpoint, diskId, shardId, offset, length, ct);
 
     /// <summary>
     /// Over the node's bulk read when it offers one (blocks read straight into the caller's buffers), else over
     /// ReadShard; which one is decided at the first read.
     /// </summary>
-    private sealed class DataUrlCursor(GrpcShardStorage storage, StorageNodeClients clients, string endpoint, string diskId, string shardId, long offset, long length, CancellationToken ct)
+    private sealed class DataUrlCursor(StorageNodeClients clients, string endpoint, string diskId, string shardId, long offset, long length, CancellationToken ct)
         : IShardReadCursor
     {
         private ShardDataCursor? _data;
@@ -76,7 +76,7 @@ public sealed class GrpcShardStorage(StorageNodeClients clients) : IShardStorage
                 {
                     if (await clients.DataUrlAsync(endpoint) is not { } dataUrl)
                     {
-                        _fallback = new EnumeratedShardReadCursor(storage.ReadAsync(endpoint, diskId, shardId, offset, length, ct).GetAsyncEnumerator(ct));
+                        _fallback = new EnumeratedShardReadCursor(ShardReader.ReadAsync(clients.Get(endpoint), diskId, shardId, offset, length, ct).GetAsyncEnumerator(ct));
                         await _fallback.ReadExactlyAsync(into, readCt);
                         return;
                     }
@@ -86,8 +86,7 @@ public sealed class GrpcShardStorage(StorageNodeClients clients) : IShardStorage
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && _fallback is null)
             {
-                // As in ReadAsync: a node restarted on another port is asked for its data URL afresh.
-                clients.ForgetDataUrl(endpoint);
+                clients.ForgetDataUrl(endpoint); // as in ReadAsync: a stale data URL is asked afresh next time
                 throw;
             }
         }

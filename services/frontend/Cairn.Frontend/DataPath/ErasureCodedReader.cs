@@ -39,18 +39,14 @@ public sealed class ErasureCodedReader(
         }
         var shards = await ResolveShardsAsync(layout, k + m, ct);
         var steering = options.Value.ReadSteering;
-        var ranking = ShardRanking.Rank(
-            shards.Select((s, i) => new ShardCandidate(i, s.Disk is null ? 0 : heat.HeatOf(s.Disk.DiskId), s.Disk?.State == DiskState.Active,
-                steering.Enabled && s.Disk is not null && latencies.IsSlow(s.Disk.DiskId))).ToList(),
-            k, steering.ParityPenalty, steering.Enabled);
+        var candidates = shards.Select((s, i) => new ShardCandidate(i, s.Disk is null ? 0 : heat.HeatOf(s.Disk.DiskId), s.Disk?.State == DiskState.Active,
+            steering.Enabled && s.Disk is not null && latencies.IsSlow(s.Disk.DiskId))).ToList();
+        var ranking = ShardRanking.Rank(candidates, k, steering.ParityPenalty, steering.Enabled);
         if (ranking.Take(k).Any(i => i >= k))
         {
             metrics.SteeredRead();
         }
-        if (steering.Enabled)
-        {
-            ProbeSlowDisks(shards, slices[0]);
-        }
+        ProbeSlowDisks(shards, candidates, slices[0]);
 
         var context = new StripeReadContext(storage, Codecs.Get(k, m), shards, (int)layout.BlockSize, slices[^1].ShardOffset + slices[^1].BlockSize,
             latencies, steering, time, metrics, logger);
@@ -77,10 +73,11 @@ public sealed class ErasureCodedReader(
     /// Reads one block of each shard on a disk judged slow (at most one per disk per probe interval), off the
     /// request's path: nobody waits for it, and its true latency keeps the disk's verdict current.
     /// </summary>
-    private void ProbeSlowDisks(ShardSource[] shards, StripeSlice slice)
+    private void ProbeSlowDisks(ShardSource[] shards, List<ShardCandidate> candidates, StripeSlice slice)
     {
-        foreach (var shard in shards)
+        foreach (var candidate in candidates.Where(c => c.Slow))
         {
+            var shard = shards[candidate.Index];
             if (shard.Disk is { } disk && latencies.TryClaimProbe(disk.DiskId))
             {
                 metrics.SlowDiskProbe();

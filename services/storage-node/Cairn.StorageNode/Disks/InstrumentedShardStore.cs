@@ -106,12 +106,17 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
             Interlocked.Decrement(ref _inFlight);
         }
 
-        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        _readLatency.Record(ms);
         Interlocked.Increment(ref _reads);
-        Interlocked.Add(ref _bytesRead, shard.Length);
-        _metrics?.RecordRead(DiskId, shard.Length, ms);
+        RecordRead(shard.Length, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return true;
+    }
+
+    /// <summary>Bytes read and the time they took, for the heat report and the metrics (both read paths).</summary>
+    private void RecordRead(long bytes, double ms)
+    {
+        _readLatency.Record(ms);
+        Interlocked.Add(ref _bytesRead, bytes);
+        _metrics?.RecordRead(DiskId, bytes, ms);
     }
 
     private async Task<IShardReadStream> OpenStreamAsync(string shardId, CancellationToken ct)
@@ -268,10 +273,7 @@ public sealed class InstrumentedShardStore(IShardStore inner, string diskId, Sto
             finally
             {
                 Interlocked.Decrement(ref owner._inFlight);
-                double ms = diskTicks * 1000.0 / Stopwatch.Frequency;
-                owner._readLatency.Record(ms);
-                Interlocked.Add(ref owner._bytesRead, bytes);
-                owner._metrics?.RecordRead(owner.DiskId, bytes, ms);
+                owner.RecordRead(bytes, diskTicks * 1000.0 / Stopwatch.Frequency);
             }
         }
 
